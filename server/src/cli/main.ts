@@ -1,0 +1,64 @@
+/**
+ * The `flux-workbench` command line: a thin adapter over the engine and the cluster core.
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startLanguageServer } from '../lsp/language-server';
+import { installCrashGuards } from '../lsp/crash-guards';
+import { runLint } from './lint';
+import { runClusterCommand } from './cluster-commands';
+
+const USAGE = `Usage: flux-workbench <command> [options]
+
+Workspace commands:
+  lint [DIR|FILE...] [--format text|json] [--target-flux-version 2.8]
+                          Print the diagnostics of every YAML file under the paths (default: .).
+                          Exit code 1 when any error was found.
+  lsp --stdio             Start the language server over stdio.
+
+Cluster commands (use --kubeconfig PATH and --context NAME):
+  get [KIND] [-n NS | -A] [--format text|json]
+  reconcile KIND NAME [-n NS] [--with-source] [--force] [--reset] [--timeout 5m]
+  suspend KIND NAME [-n NS]
+  resume KIND NAME [-n NS]
+  events KIND NAME [-n NS]
+  tree kustomization NAME [-n NS]
+  health
+
+Exit codes: 0 success, 1 failure or errors found, 2 usage error, 3 timeout, 4 cluster unreachable or unauthorized.
+`;
+
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    case 'lint':
+      return runLint(rest, io);
+    case 'lsp': {
+      if (!rest.includes('--stdio')) {
+        io.stderr.write('flux-workbench lsp: only --stdio is supported\n');
+        return 2;
+      }
+      const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+      installCrashGuards((msg) => connection.console.error(msg));
+      startLanguageServer(connection);
+      return new Promise<number>(() => { /* serves until the client exits the process */ });
+    }
+    default:
+      return runClusterCommand(argv, io);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      process.stderr.write(`flux-workbench: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
