@@ -67,6 +67,11 @@ function docOf(symbol) {
 
 /** A type's own documentation, only for types declared by the kubernetes-models packages (never lib types). */
 function typeDoc(type) {
+  if (type.isUnion()) {
+    const parts = type.types.filter((t) => !(t.flags & NULLISH));
+    if (parts.length !== 1) return type.aliasSymbol ? docOf(type.aliasSymbol) : undefined;
+    type = parts[0];
+  }
   const sym = type.aliasSymbol ?? type.getSymbol();
   const decl = sym?.declarations?.[0];
   if (!decl) return undefined;
