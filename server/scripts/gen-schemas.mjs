@@ -11,6 +11,14 @@
  *   reported at that exact path are read back.
  * - The package carries no defaults, so the output has none.
  * - ArtifactGenerator (source.extensions.fluxcd.io) is not in the package and is therefore absent.
+ * - Optional supplement: @kubernetes-models/flux-cd 4.x is generated from the Go API types and lost the
+ *   field-level kubebuilder markers and docs of metav1.Duration fields (no Go-duration pattern and no
+ *   description on `interval`, `timeout`, ...). Older releases of the same package (3.x) were generated from
+ *   the Flux CRD YAML and have them. When such a package is installed under the alias `flux-cd-crds`
+ *   (or its directory is given in FLUX_SCHEMAS_SUPPLEMENT), it is read the same way and, at identical paths of
+ *   the same kind (same version first, else the kind's newest version there), fills in only what the main
+ *   package lacks: descriptions and pattern/length/range/item-count constraints. Never properties or enums.
+ *   The constraints so added are listed in the output's `supplemented` (the agreement test skips them).
  *
  * Output: server/generated/flux-schemas.json = { source, kinds: KindSchema[] } (see engine/schema/types.ts).
  * Deterministic (sorted kinds, declaration-ordered properties) and offline.
@@ -27,37 +35,46 @@ const projectRoot = resolve(here, '..', '..');
 const require = createRequire(join(projectRoot, 'package.json'));
 const PKG_NAME = '@kubernetes-models/flux-cd';
 const pkgDir = dirname(require.resolve(`${PKG_NAME}/package.json`));
-const pkgVersion = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
+const pkgVersion = readVersion(pkgDir);
 const outFile = join(projectRoot, 'server', 'generated', 'flux-schemas.json');
+
+function readVersion(dir) {
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+}
+
+/** The supplement package directory, when one is installed (see the header). */
+function supplementDir() {
+  const fromEnv = process.env.FLUX_SCHEMAS_SUPPLEMENT;
+  if (fromEnv) return resolve(fromEnv);
+  try {
+    return dirname(require.resolve('flux-cd-crds/package.json'));
+  } catch {
+    return undefined;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // 1. Find the kind declarations: <group>/<version>/<Kind>.d.ts whose interface has literal apiVersion/kind.
 // ---------------------------------------------------------------------------------------------------------
-const groupDirs = readdirSync(pkgDir)
-  .filter((d) => d.includes('.') && d !== 'github.com' && statSync(join(pkgDir, d)).isDirectory())
-  .sort();
-const rootFiles = [];
-for (const g of groupDirs) {
-  for (const v of readdirSync(join(pkgDir, g)).sort()) {
-    const dir = join(pkgDir, g, v);
-    if (!statSync(dir).isDirectory()) continue;
-    for (const f of readdirSync(dir).sort()) {
-      if (f.endsWith('.d.ts') && f !== 'index.d.ts' && !f.endsWith('List.d.ts')) rootFiles.push(join(dir, f));
+function kindFiles(dir) {
+  const groupDirs = readdirSync(dir)
+    .filter((d) => d.includes('.') && d !== 'github.com' && statSync(join(dir, d)).isDirectory())
+    .sort();
+  const rootFiles = [];
+  for (const g of groupDirs) {
+    for (const v of readdirSync(join(dir, g)).sort()) {
+      const vdir = join(dir, g, v);
+      if (!statSync(vdir).isDirectory()) continue;
+      for (const f of readdirSync(vdir).sort()) {
+        if (f.endsWith('.d.ts') && f !== 'index.d.ts' && !f.endsWith('List.d.ts')) rootFiles.push(join(vdir, f));
+      }
     }
   }
+  return rootFiles;
 }
 
-const program = ts.createProgram(rootFiles, {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  lib: ['lib.es2022.d.ts'],
-  types: [],
-  strict: true,
-  noEmit: true,
-  skipLibCheck: true,
-});
-const checker = program.getTypeChecker();
+/** The checker of the package being read (one package at a time). */
+let checker;
 
 function docOf(symbol) {
   if (!symbol) return undefined;
@@ -156,6 +173,19 @@ function toSchema(type, stack) {
   return { 'x-kubernetes-preserve-unknown-fields': true };
 }
 
+function extractKinds(dir) {
+const rootFiles = kindFiles(dir);
+const program = ts.createProgram(rootFiles, {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ['lib.es2022.d.ts'],
+  types: [],
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+});
+checker = program.getTypeChecker();
 const kinds = [];
 for (const file of rootFiles) {
   const sf = program.getSourceFile(file);
@@ -192,11 +222,13 @@ for (const file of rootFiles) {
       version: apiVersion.slice(slash + 1),
       kind: kdType.value,
       schema,
-      validatorFile: join(pkgDir, '_schemas', `${m[1]}.js`),
+      validatorFile: join(dir, '_schemas', `${m[1]}.js`),
     });
   }
 }
 kinds.sort((a, b) => (a.group + '/' + a.kind + '/' + a.version).localeCompare(b.group + '/' + b.kind + '/' + b.version));
+return kinds;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // 2. Constraints from the compiled validators, by probing.
@@ -261,6 +293,7 @@ function applyErrors(node, errors) {
 }
 
 let probes = 0;
+async function probeConstraints(kinds) {
 for (const kind of kinds) {
   const mod = await import(pathToFileURL(kind.validatorFile).href);
   const validate = mod.validate;
@@ -288,12 +321,78 @@ for (const kind of kinds) {
     }
   }
 }
+}
 
 // ---------------------------------------------------------------------------------------------------------
-// 3. Write.
+// 3. Optional supplement (see the header): fill in what the main package lacks, never override it.
+// ---------------------------------------------------------------------------------------------------------
+const FILL_KEYS = ['pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems'];
+
+function kubeVersionRank(v) {
+  const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+  if (!m) return 0;
+  return (m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0) * 1e6 + Number(m[1]) * 1e3 + Number(m[3] ?? 0);
+}
+
+function fill(main, sup, path, out, stats) {
+  if (!main || !sup) return;
+  const sameType = main.type === sup.type && !!main['x-kubernetes-int-or-string'] === !!sup['x-kubernetes-int-or-string'];
+  if (!sameType) return;
+  if (main.description === undefined && sup.description !== undefined) {
+    main.description = sup.description;
+    stats.descriptions++;
+  }
+  const added = [];
+  for (const k of FILL_KEYS) {
+    if (main[k] === undefined && sup[k] !== undefined) {
+      main[k] = sup[k];
+      added.push(k);
+    }
+  }
+  if (added.length > 0) {
+    out.push({ path, keys: added });
+    stats.constraints += added.length;
+  }
+  for (const [k, child] of Object.entries(main.properties ?? {})) fill(child, sup.properties?.[k], [...path, k], out, stats);
+  if (main.items) fill(main.items, sup.items, [...path, 0], out, stats);
+  if (typeof main.additionalProperties === 'object' && typeof sup.additionalProperties === 'object') {
+    fill(main.additionalProperties, sup.additionalProperties, [...path, '*'], out, stats);
+  }
+}
+
+function supplement(kinds, supKinds) {
+  const stats = { descriptions: 0, constraints: 0 };
+  const supplemented = [];
+  for (const k of kinds) {
+    const candidates = supKinds
+      .filter((s) => s.group === k.group && s.kind === k.kind)
+      .sort((a, b) => (a.version === k.version ? -1 : b.version === k.version ? 1 : kubeVersionRank(b.version) - kubeVersionRank(a.version)));
+    const from = candidates[0];
+    if (!from) continue;
+    const changes = [];
+    fill(k.schema, from.schema, [], changes, stats);
+    for (const c of changes) supplemented.push({ group: k.group, version: k.version, kind: k.kind, from: from.version, ...c });
+  }
+  return { supplemented, stats };
+}
+
+const kinds = extractKinds(pkgDir);
+await probeConstraints(kinds);
+let supplementInfo;
+const supDir = supplementDir();
+if (supDir) {
+  const supKinds = extractKinds(supDir);
+  await probeConstraints(supKinds);
+  const { supplemented, stats } = supplement(kinds, supKinds);
+  supplementInfo = { source: `${JSON.parse(readFileSync(join(supDir, 'package.json'), 'utf8')).name}@${readVersion(supDir)}`, supplemented, stats };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 4. Write.
 // ---------------------------------------------------------------------------------------------------------
 const out = {
   source: `${PKG_NAME}@${pkgVersion}`,
+  ...(supplementInfo ? { supplement: supplementInfo.source, supplemented: supplementInfo.supplemented } : {}),
   kinds: kinds.map(({ group, version, kind, schema }) => ({ group, version, kind, schema })),
 };
 mkdirSync(dirname(outFile), { recursive: true });
@@ -301,5 +400,9 @@ writeFileSync(outFile, JSON.stringify(out) + '\n');
 const names = new Set(kinds.map((k) => k.kind));
 console.log(
   `gen-schemas: ${names.size} kinds, ${kinds.length} kind/versions from ${out.source} ` +
-    `(${probes} probes) -> ${outFile.slice(projectRoot.length + 1)} in ${Math.round(performance.now() - started)} ms`,
+    `(${probes} probes)` +
+    (supplementInfo
+      ? `, supplemented from ${supplementInfo.source} (${supplementInfo.stats.descriptions} descriptions, ${supplementInfo.stats.constraints} constraints)`
+      : ', no supplement installed (no Go-duration patterns)') +
+    ` -> ${outFile.slice(projectRoot.length + 1)} in ${Math.round(performance.now() - started)} ms`,
 );

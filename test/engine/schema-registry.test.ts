@@ -67,6 +67,18 @@ describe('SchemaRegistry (bundled)', () => {
     assert.equal(reg.versions('source.extensions.fluxcd.io', 'ArtifactGenerator').length, 0);
   });
 
+  it('supplemented constraints (if a supplement was installed) are present where listed', () => {
+    const list = SchemaRegistry.supplemented();
+    assert.equal(list.length > 0, reg.supplement !== undefined);
+    for (const s of list) {
+      const root = reg.get(s.group, s.version, s.kind);
+      assert.ok(root, `${s.kind} ${s.version}`);
+      const node = schemaAtPath(root, s.path.map((p) => (p === '*' ? 'any-key' : p)));
+      assert.ok(node, `${s.kind} ${s.version} ${s.path.join('.')}`);
+      for (const key of s.keys) assert.ok(key in node, `${s.kind} ${s.version} ${s.path.join('.')}: no ${key}`);
+    }
+  });
+
   it('lists versions by Kubernetes priority', () => {
     assert.deepEqual(reg.versions('source.toolkit.fluxcd.io', 'GitRepository'), ['v1', 'v1beta2', 'v1beta1']);
     assert.deepEqual(reg.versions('helm.toolkit.fluxcd.io', 'HelmRelease'), ['v2', 'v2beta2', 'v2beta1']);

@@ -10,7 +10,21 @@ import type { KindSchema, SchemaNode, SchemaType } from './types';
 export interface BundledSchemas {
   /** e.g. `@kubernetes-models/flux-cd@4.0.0`. */
   source: string;
+  /** The optional supplement package that filled in missing descriptions and constraints (see gen-schemas.mjs). */
+  supplement?: string;
+  /** The constraints taken from the supplement, by kind and path (`0` = array items, `*` = map values). */
+  supplemented?: SupplementedConstraint[];
   kinds: KindSchema[];
+}
+
+export interface SupplementedConstraint {
+  group: string;
+  version: string;
+  kind: string;
+  /** The supplement's version the constraint came from. */
+  from: string;
+  path: Array<string | number>;
+  keys: string[];
 }
 
 // The JSON module is typed from its content (`type: string`); its shape is the generator's contract.
@@ -51,9 +65,19 @@ export class SchemaRegistry {
     this.source = source;
   }
 
+  /** The supplement package, when the bundled schemas were completed from one (see gen-schemas.mjs). */
+  supplement?: string;
+
   /** A registry over the schemas bundled at build time. Each call returns an independent registry (own overrides). */
   static bundled(): SchemaRegistry {
-    return new SchemaRegistry(BUNDLED.kinds, BUNDLED.source);
+    const r = new SchemaRegistry(BUNDLED.kinds, BUNDLED.source);
+    if (BUNDLED.supplement !== undefined) r.supplement = BUNDLED.supplement;
+    return r;
+  }
+
+  /** The constraints the bundled schemas took from the supplement package (empty without one). */
+  static supplemented(): readonly SupplementedConstraint[] {
+    return BUNDLED.supplemented ?? [];
   }
 
   /** The root schema (apiVersion, kind, metadata, spec, status) of one kind at one version. */
