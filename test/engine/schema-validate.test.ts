@@ -143,6 +143,7 @@ describe('validateValue keywords', () => {
     assert.match(far.message, /spec fields are: interval, url/);
     assert.equal(only(run({ Suspend: true }), 'unknown-field')[0].suggestion, 'suspend');
     assert.equal(only(run({ ref: { brnach: 'x' } }), 'unknown-field')[0].suggestion, 'branch');
+    assert.deepEqual(only(run({ '<<': { a: 1 }, '${KEY}': 1 }), 'unknown-field'), []);
   });
 
   it('unknown-field: lenient in metadata, maps, preserve-unknown-fields and free-form values', () => {
@@ -160,6 +161,12 @@ describe('validateValue keywords', () => {
     assert.deepEqual(run({ port: 80 }), []);
     assert.deepEqual(only(run({ port: true }), 'type').map((e) => e.path), [['spec', 'port']]);
     assert.deepEqual(run({ nullableRef: null, ref: null }), []);
+  });
+
+  it('partial values (kustomize patches) skip required but keep other checks', () => {
+    const patch = { apiVersion: 'example.io/v1', kind: 'Thing', metadata: { name: 'x' }, spec: { suspend: 'yes', intervall: '1m' } };
+    assert.deepEqual(validateValue(SCHEMA, patch, { partial: true }).map((e) => e.keyword), ['type', 'unknown-field']);
+    assert.deepEqual(validateValue(SCHEMA, patch).map((e) => e.keyword).sort(), ['required', 'required', 'type', 'unknown-field']);
   });
 
   it('skips status unless asked', () => {

@@ -25,6 +25,11 @@ export interface ValidateOptions {
   skipStatus?: boolean;
   /** Stop after this many errors (default 200). */
   maxErrors?: number;
+  /**
+   * The value is a partial object, e.g. a kustomize patch (patchesStrategicMerge / `patches:` target):
+   * missing required fields are not reported; types, values and unknown fields still are.
+   */
+  partial?: boolean;
 }
 
 type Path = Array<string | number>;
@@ -32,13 +37,16 @@ type Path = Array<string | number>;
 interface Ctx {
   errors: SchemaError[];
   skipStatus: boolean;
+  partial: boolean;
   max: number;
   /** Objects and arrays on the current walk, to stop on cyclic values (recursive YAML aliases). */
   stack: Set<object>;
 }
 
 export function validateValue(schema: SchemaNode, value: unknown, opts: ValidateOptions = {}): SchemaError[] {
-  const ctx: Ctx = { errors: [], skipStatus: opts.skipStatus ?? true, max: opts.maxErrors ?? 200, stack: new Set() };
+  const ctx: Ctx = {
+    errors: [], skipStatus: opts.skipStatus ?? true, partial: opts.partial ?? false, max: opts.maxErrors ?? 200, stack: new Set(),
+  };
   walk(schema, value, [], ctx, undefined);
   return ctx.errors;
 }
@@ -295,7 +303,7 @@ function checkObject(node: SchemaNode, value: Record<string, unknown>, path: Pat
   if (ctx.stack.has(value)) return;
   ctx.stack.add(value);
   const props = node.properties ?? {};
-  for (const r of node.required ?? []) {
+  for (const r of ctx.partial ? [] : node.required ?? []) {
     if (value[r] === undefined || value[r] === null) {
       const where = path.length === 0 ? '' : `${formatPath(path)}: `;
       push(ctx, { path: [...path], keyword: 'required', message: `${where}required field '${r}' is missing; add ${formatPath([...path, r])}` });
@@ -315,7 +323,8 @@ function checkObject(node: SchemaNode, value: Record<string, unknown>, path: Pat
       walk(node.additionalProperties, v, p, ctx, undefined);
     } else if (node.additionalProperties === true || lenient) {
       continue;
-    } else if (!k.includes('${')) {
+    } else if (!k.includes('${') && k !== '<<') {
+      // (`<<` is a YAML merge key the parser did not resolve; its content is not ours to judge here.)
       const suggestion = closest(k, known.filter((c) => value[c] === undefined));
       const message = suggestion !== undefined
         ? `${formatPath(p)} is not a known field; did you mean '${suggestion}'?`
