@@ -64,7 +64,7 @@ export function toClusterError(err: unknown, what: string): ClusterCallError {
   if (name === 'TimeoutError') return new ClusterCallError('unreachable', `${what}: the API server did not answer in time`);
   const causeCode = typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.code === 'string' ? e.code : '';
   const msg = typeof e?.message === 'string' ? e.message : String(err);
-  if (causeCode || /fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|socket|certificate|No active cluster/i.test(msg)) {
+  if (causeCode || /fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|socket|certificate|No active cluster|HTTP protocol is not allowed/i.test(msg)) {
     const why = causeCode || (typeof e?.cause?.message === 'string' ? e.cause.message : msg);
     return new ClusterCallError('unreachable', `${what}: cannot reach the API server (${why})`);
   }
