@@ -54,7 +54,9 @@ export function toClusterError(err: unknown, what: string): ClusterCallError {
   const e = err as { code?: unknown; body?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
   if (typeof e?.code === 'number' && e.code >= 100 && e.code < 600) {
     const code = e.code;
-    const detail = apiStatusMessage(e.body) ?? `HTTP ${code}`;
+    const fallback = code === 401 ? 'Unauthorized: the API server rejected the kubeconfig credentials (HTTP 401)'
+      : code === 403 ? 'Forbidden: the kubeconfig user lacks permission (HTTP 403)' : `HTTP ${code}`;
+    const detail = apiStatusMessage(e.body) ?? fallback;
     const failure: ClusterFailure = code === 401 ? 'unauthorized' : code === 403 ? 'forbidden' : code === 404 ? 'notfound'
       : code === 409 ? 'conflict' : code === 400 || code === 422 ? 'invalid' : 'other';
     return new ClusterCallError(failure, `${what}: ${detail}`, code);
