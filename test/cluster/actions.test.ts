@@ -281,9 +281,6 @@ describe('reconcile', () => {
 
   test('a suspended object is refused without patching', async () => {
     fake.seed(fluxObj('Kustomization', 'apps', { suspend: true }));
-    const r = await reconcile(conn, { kind: 'ks', namespace: 'flux-system', name: 'apps' } as never, FAST).catch((e: Error) => e);
-    // 'ks' is not a kind name for the core API; the CLI resolves aliases. Use the kind:
-    assert.ok(r instanceof Error);
     const r2 = await reconcile(conn, { kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }, FAST);
     assert.equal(r2.outcome, 'failed');
     assert.equal(r2.noop, true);
@@ -389,6 +386,18 @@ describe('reconcile', () => {
     setTimeout(() => ac.abort(), 50);
     const r = await reconcile(conn, { kind: 'GitRepository', namespace: 'flux-system', name: 'repo' }, { pollMs: 10, timeoutMs: 60_000, signal: ac.signal });
     assert.equal(r.outcome, 'cancelled');
+  });
+
+  test('Alert (no status) is annotated without waiting', async () => {
+    fake.seed({ ...fluxObj('Alert', 'slack'), status: undefined }, { mode: 'hang' });
+    const r = await reconcile(conn, { kind: 'Alert', namespace: 'flux-system', name: 'slack' }, { pollMs: 10, timeoutMs: 60_000 });
+    assert.equal(r.outcome, 'success');
+    assert.equal(fake.patches().length, 1);
+  });
+
+  test('an unknown kind is rejected before any request', async () => {
+    await assert.rejects(reconcile(conn, { kind: 'Widget', namespace: 'flux-system', name: 'x' }, FAST), /unknown Flux kind 'Widget'/);
+    assert.equal(fake.requests.length, 0);
   });
 
   test('a missing object is a not-found error naming it', async () => {

@@ -175,7 +175,11 @@ export async function reconcile(conn0: ClusterAccess, key: ObjectKey, opts: Reco
     if (info.kind === 'HelmRelease' && opts.force) annotations[FORCE_AT] = token;
     if (info.kind === 'HelmRelease' && opts.reset) annotations[RESET_AT] = token;
     progress(`annotating ${what}`);
-    await mergePatchObject(conn, key, { metadata: { annotations } });
+    const patched = await mergePatchObject(conn, key, { metadata: { annotations } });
+    if (!info.hasStatus) {
+      // Alert/Provider (v1beta3) have no status to wait on: the annotation is all there is.
+      return { outcome: 'success', key, object: patched, message: `${what}: reconcile requested (this kind reports no status)` };
+    }
     progress(`waiting for ${what} reconciliation`);
     const result = await pollUntil(conn, key, opts, deadline, (o) => {
       const handled = o.status?.lastHandledReconcileAt;
