@@ -1,0 +1,3 @@
+export * from './line-index';
+export * from './parse';
+export * from './nodes';

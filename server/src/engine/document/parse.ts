@@ -1,0 +1,173 @@
+/**
+ * The document model: multi-document YAML parsed with the `yaml` package, with exact ranges,
+ * the GVK read from each document's apiVersion and kind (never from the file name), and a
+ * per-(uri, version) cache.
+ */
+import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
+import type { Range } from '../types';
+import { LineIndex } from './line-index';
+
+/** toJS alias expansions allowed per document: an alias bomb stops here instead of eating memory. */
+export const MAX_ALIAS_COUNT = 1000;
+
+export interface YamlProblem {
+  start: number;
+  end: number;
+  code: string;
+  message: string;
+}
+
+/** One YAML document of a file. */
+export interface FluxDocument {
+  /** 0-based index in the file. */
+  index: number;
+  yaml: Document.Parsed;
+  startOffset: number;
+  endOffset: number;
+  range: Range;
+  apiVersion?: string;
+  kind?: string;
+  group?: string;
+  version?: string;
+  /** The apiVersion's group is a Flux group (a kustomize.config.k8s.io Kustomization is not). */
+  isFlux: boolean;
+  /** The Flux kind, when the kind is known in that group. */
+  kindInfo?: FluxKindInfo;
+  name?: string;
+  namespace?: string;
+  /** A SOPS-encrypted document (top-level `sops:` map). */
+  isSops: boolean;
+  /** Parser errors of this document. */
+  errors: YamlProblem[];
+  /** The plain value (aliases and merge keys resolved). Undefined for an alias bomb or a non-map. Memoized. */
+  value(): unknown;
+  /** True when value() hit the alias-expansion cap. */
+  aliasLimitExceeded(): boolean;
+}
+
+export interface ParsedFile {
+  uri?: string;
+  version?: number;
+  text: string;
+  lineIndex: LineIndex;
+  documents: FluxDocument[];
+  /** A Go/Helm template file: lines that start with `{{`. Such files are not judged as YAML. */
+  isTemplate: boolean;
+  /** The file has at least one Flux document, or looks like one textually. */
+  looksFlux: boolean;
+  /** Set when the file could not be parsed at all (binary content, parser failure). */
+  fatal?: string;
+}
+
+const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
+const FLUX_API_VERSION_TEXT = /^[ \t]*apiVersion:[ \t]*["']?[a-z.]+\.fluxcd\.io\//m;
+
+function scalarString(map: YAMLMap, key: string): string | undefined {
+  const v = map.get(key, true);
+  return isScalar(v) && v.value !== null && v.value !== undefined ? String(v.value) : undefined;
+}
+
+function metadataField(map: YAMLMap, key: string): string | undefined {
+  const meta = map.get('metadata', true);
+  return isMap(meta) ? scalarString(meta, key) : undefined;
+}
+
+function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex): FluxDocument {
+  const [start, , end] = doc.range;
+  const contents = doc.contents as Node | null;
+  const errors: YamlProblem[] = doc.errors.map((e) => ({
+    start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), code: e.code, message: e.message.split('\n')[0]!,
+  }));
+  const out: FluxDocument = {
+    index, yaml: doc, startOffset: start, endOffset: end, range: lineIndex.range(start, end),
+    isFlux: false, isSops: false, errors,
+    value: () => undefined, aliasLimitExceeded: () => false,
+  };
+  if (isMap(contents)) {
+    out.apiVersion = scalarString(contents, 'apiVersion');
+    out.kind = scalarString(contents, 'kind');
+    if (out.apiVersion) {
+      const { group, version } = splitApiVersion(out.apiVersion);
+      out.group = group;
+      out.version = version;
+      out.isFlux = isFluxGroup(group);
+      if (out.isFlux && out.kind) out.kindInfo = findKind(out.kind, group);
+    }
+    out.name = metadataField(contents, 'name');
+    out.namespace = metadataField(contents, 'namespace');
+    out.isSops = isMap(contents.get('sops', true));
+  }
+  let memo: { v: unknown; bomb: boolean } | undefined;
+  const compute = (): { v: unknown; bomb: boolean } => {
+    if (!memo) {
+      try {
+        memo = { v: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
+      } catch (err) {
+        memo = { v: undefined, bomb: /alias/i.test(err instanceof Error ? err.message : '') };
+      }
+    }
+    return memo;
+  };
+  out.value = () => compute().v;
+  out.aliasLimitExceeded = () => compute().bomb;
+  return out;
+}
+
+/** Parses a file without the cache. Never throws. */
+export function parseText(text: string, uri?: string, version?: number): ParsedFile {
+  const lineIndex = new LineIndex(text);
+  const base = { uri, version, text, lineIndex, documents: [] as FluxDocument[] };
+  const isTemplate = TEMPLATE_LINE.test(text);
+  if (text.indexOf('\u0000') >= 0) {
+    return { ...base, isTemplate, looksFlux: false, fatal: 'binary content (NUL bytes): not a YAML file' };
+  }
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { merge: true, uniqueKeys: true, prettyErrors: false, logLevel: 'silent', strict: false });
+    docs = Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
+  } catch (err) {
+    return { ...base, isTemplate, looksFlux: false, fatal: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const documents = docs.map((d, i) => buildDocument(d, i, lineIndex));
+  const looksFlux = documents.some((d) => d.isFlux) || FLUX_API_VERSION_TEXT.test(text);
+  return { ...base, documents, isTemplate, looksFlux };
+}
+
+const CACHE_LIMIT = 256;
+const cache = new Map<string, ParsedFile>();
+
+/**
+ * Parses a file, cached per (uri, version): a request for the same version returns the same
+ * ParsedFile; a new version replaces the old one. Without uri and version nothing is cached.
+ */
+export function parseFile(text: string, opts: { uri?: string; version?: number } = {}): ParsedFile {
+  const { uri, version } = opts;
+  if (uri === undefined || version === undefined) return parseText(text, uri, version);
+  const hit = cache.get(uri);
+  if (hit && hit.version === version && hit.text === text) {
+    cache.delete(uri);
+    cache.set(uri, hit);
+    return hit;
+  }
+  const file = parseText(text, uri, version);
+  cache.delete(uri);
+  cache.set(uri, file);
+  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  return file;
+}
+
+/** Drops a file from the cache (document closed). */
+export function forgetFile(uri: string): void {
+  cache.delete(uri);
+}
+
+/** The document that contains the offset (the last one starting at or before it). */
+export function documentAt(file: ParsedFile, offset: number): FluxDocument | undefined {
+  let found: FluxDocument | undefined;
+  for (const d of file.documents) {
+    if (d.startOffset <= offset) found = d;
+    else break;
+  }
+  return found;
+}
