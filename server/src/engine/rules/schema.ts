@@ -1,0 +1,64 @@
+/**
+ * Schema checks of a Flux document against its kind's schema (bundled, or the cluster's CRD):
+ * flux/schema-type, flux/schema-enum, flux/schema-pattern, flux/schema-format, flux/schema-range,
+ * flux/missing-required, flux/unknown-field (a warning, with data.suggestion for did-you-mean), and
+ * flux/alias-limit when the document expands too many aliases to be judged.
+ *
+ * Ranges: the key for unknown fields, the value for type/enum/pattern/format/range, the parent key for
+ * missing required fields (the `kind` key when the parent is the object itself).
+ */
+import { validateValue, type SchemaErrorKeyword } from '../schema/validate';
+import type { FluxDiagnostic, Severity } from '../types';
+import { isRecord, type RuleContext } from './context';
+
+const CODES: Record<SchemaErrorKeyword, string> = {
+  type: 'flux/schema-type',
+  enum: 'flux/schema-enum',
+  pattern: 'flux/schema-pattern',
+  format: 'flux/schema-format',
+  minLength: 'flux/schema-range',
+  maxLength: 'flux/schema-range',
+  minimum: 'flux/schema-range',
+  maximum: 'flux/schema-range',
+  minItems: 'flux/schema-range',
+  maxItems: 'flux/schema-range',
+  required: 'flux/missing-required',
+  'unknown-field': 'flux/unknown-field',
+};
+
+/** Identity fields the document model already read; a Flux document always has them here. */
+const ROOT_IDENTITY = new Set(['apiVersion', 'kind']);
+
+export function schema(ctx: RuleContext): FluxDiagnostic[] {
+  const { doc } = ctx;
+  if (!doc.isFlux || !doc.kindInfo || !ctx.schema) return [];
+  let value = ctx.value();
+  if (doc.aliasLimitExceeded()) {
+    return [ctx.diag('flux/alias-limit', 'warning', ctx.rangeOf([], 'key'),
+      'the document expands too many YAML aliases to be validated; use fewer aliases (or none) in Flux objects')];
+  }
+  if (!isRecord(value)) return [];
+  if (doc.isSops && Object.hasOwn(value, 'sops')) {
+    // The SOPS metadata block is removed at decryption; it is not a field of the object.
+    const { sops: _sops, ...rest } = value;
+    value = rest;
+  }
+  // While the document has syntax errors, parts of it may be missing: do not claim required fields are.
+  const broken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+  const out: FluxDiagnostic[] = [];
+  for (const e of validateValue(ctx.schema, value, { partial: ctx.isPatch() })) {
+    const code = CODES[e.keyword];
+    if (e.keyword === 'required') {
+      if (broken) continue;
+      const field = /required field '([^']+)'/.exec(e.message)?.[1];
+      if (e.path.length === 0 && field !== undefined && ROOT_IDENTITY.has(field)) continue;
+      if (e.path.length === 0 && field === 'status') continue;
+      out.push(ctx.diag(code, 'error', ctx.rangeOf(e.path, 'key'), e.message, field !== undefined ? { field } : undefined));
+      continue;
+    }
+    const severity: Severity = e.keyword === 'unknown-field' ? 'warning' : 'error';
+    const range = ctx.rangeOf(e.path, e.keyword === 'unknown-field' ? 'key' : 'value');
+    out.push(ctx.diag(code, severity, range, e.message, e.suggestion !== undefined ? { suggestion: e.suggestion } : undefined));
+  }
+  return out;
+}
