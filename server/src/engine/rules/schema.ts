@@ -7,6 +7,8 @@
  * Ranges: the key for unknown fields, the value for type/enum/pattern/format/range, the parent key for
  * missing required fields (the `kind` key when the parent is the object itself).
  */
+import { isScalar, Scalar } from 'yaml';
+import { findPath } from '../document';
 import { validateValue, type SchemaErrorKeyword } from '../schema/validate';
 import type { FluxDiagnostic, Severity } from '../types';
 import { isRecord, type RuleContext } from './context';
@@ -46,7 +48,7 @@ export function schema(ctx: RuleContext): FluxDiagnostic[] {
   // While the document has syntax errors, parts of it may be missing: do not claim required fields are.
   const broken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
   const out: FluxDiagnostic[] = [];
-  for (const e of validateValue(ctx.schema, value, { partial: ctx.isPatch() })) {
+  for (const e of validateValue(ctx.schema, value, { partial: ctx.isPatch(), quoted: (path) => quotedAt(ctx, path) })) {
     const code = CODES[e.keyword];
     if (e.keyword === 'required') {
       if (broken) continue;
@@ -61,4 +63,12 @@ export function schema(ctx: RuleContext): FluxDiagnostic[] {
     out.push(ctx.diag(code, severity, range, e.message, e.suggestion !== undefined ? { suggestion: e.suggestion } : undefined));
   }
   return out;
+}
+
+const QUOTED: ReadonlySet<unknown> = new Set([Scalar.QUOTE_DOUBLE, Scalar.QUOTE_SINGLE, Scalar.BLOCK_LITERAL, Scalar.BLOCK_FOLDED]);
+
+/** Whether the scalar at the path is written quoted or as a block scalar (its substitution default stays a string). */
+function quotedAt(ctx: RuleContext, path: ReadonlyArray<string | number>): boolean {
+  const hit = findPath(ctx.doc, path);
+  return hit.depth === path.length && isScalar(hit.node) && QUOTED.has(hit.node.type);
 }

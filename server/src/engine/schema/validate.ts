@@ -30,6 +30,12 @@ export interface ValidateOptions {
    * missing required fields are not reported; types, values and unknown fields still are.
    */
   partial?: boolean;
+  /**
+   * Whether the string at a path was written quoted (or as a block scalar) in the source. Post-build
+   * substitution is textual, so the default of a quoted `"${VAR:=2}"` stays a string, while a plain
+   * `${VAR:=2}` becomes an integer. Without this option every default is read as a plain scalar.
+   */
+  quoted?: (path: ReadonlyArray<string | number>) => boolean;
 }
 
 type Path = Array<string | number>;
@@ -41,11 +47,13 @@ interface Ctx {
   max: number;
   /** Objects and arrays on the current walk, to stop on cyclic values (recursive YAML aliases). */
   stack: Set<object>;
+  quoted: ((path: ReadonlyArray<string | number>) => boolean) | undefined;
 }
 
 export function validateValue(schema: SchemaNode, value: unknown, opts: ValidateOptions = {}): SchemaError[] {
   const ctx: Ctx = {
     errors: [], skipStatus: opts.skipStatus ?? true, partial: opts.partial ?? false, max: opts.maxErrors ?? 200, stack: new Set(),
+    quoted: opts.quoted,
   };
   walk(schema, value, [], ctx, undefined);
   return ctx.errors;
@@ -144,7 +152,7 @@ function walk(node: SchemaNode, value: unknown, path: Path, ctx: Ctx, note: stri
     if (value.includes('${')) {
       const m = SUBST_DEFAULT.exec(value);
       if (m && !m[3].includes('${')) {
-        walk(node, coerceScalar(m[3]), path, ctx, `(the default of \${${m[1]}})`);
+        walk(node, ctx.quoted?.(path) ? m[3] : coerceScalar(m[3]), path, ctx, `(the default of \${${m[1]}})`);
       }
       return;
     }
