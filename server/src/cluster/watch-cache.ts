@@ -1,0 +1,563 @@
+/**
+ * The watch cache: one informer per Flux kind, like client-go's.
+ *
+ * - List (paged with limit/continue), then watch from the list's resourceVersion with
+ *   `allowWatchBookmarks`; a BOOKMARK only advances the resourceVersion.
+ * - 410 Gone (HTTP status or an ERROR event with code 410) -> relist, replacing the kind's objects
+ *   (no duplicates, nothing lost), then watch again.
+ * - A dropped connection -> exponential backoff with jitter, then resume from the last
+ *   resourceVersion. A clean end (server watch timeout) -> resume at once.
+ * - RBAC: when the cluster-wide list is forbidden, the namespaces the user may list are tried
+ *   (all namespaces if listing namespaces is allowed, else the context's namespace and the Flux
+ *   namespace); a kind with nothing listable is 'forbidden'. A kind whose CRD is not served is
+ *   'missing'. Neither fails the cache.
+ * - Readers get immutable snapshots; change notifications are batched (default at most one per
+ *   100 ms, i.e. 10 per second).
+ * - `dispose()` / `switchConnection()` abort every request and watch and clear every timer. A
+ *   generation counter drops results that arrive from an older connection.
+ */
+import { CoreV1Api, CustomObjectsApi, Watch } from '@kubernetes/client-node';
+import { FLUX_KINDS, type FluxKindInfo } from '../engine/kinds';
+import {
+  type ClusterAccess, type ClusterFailure, kindInfo, requestOptions, resolveVersion, toClusterError,
+} from './get';
+import { contextNamespace } from './kubeconfig';
+import type { FluxObject, ObjectKey } from './types';
+
+/** Sync state of one kind in the cache. */
+export type KindSyncStateName = 'syncing' | 'synced' | 'forbidden' | 'missing' | 'error';
+
+/** Sync state of one kind, with a human-readable message when it is not plainly synced. */
+export interface KindSyncState {
+  state: KindSyncStateName;
+  /** Why the kind is forbidden/missing/in error, or which namespaces the RBAC fallback shows. */
+  message?: string;
+  /** Failure category of the last error ('unauthorized', 'unreachable', ...). */
+  failure?: ClusterFailure;
+  /** Set when the RBAC fallback lists per namespace: the namespaces shown. */
+  namespaces?: string[];
+  /** The API version the kind is addressed with. */
+  version?: string;
+  /** The resourceVersion the kind's cluster-wide watch resumes from (per-namespace streams: unset). */
+  resourceVersion?: string;
+}
+
+/** An immutable view of the cache at one moment. */
+export interface CacheSnapshot {
+  /** Connection generation: increases on every `switchConnection`; results of older generations are never shown. */
+  readonly generation: number;
+  /** Increases with every new snapshot. */
+  readonly version: number;
+  /** The kinds the cache watches, in `flux get all` order. */
+  readonly kinds: readonly string[];
+  /** Objects of a kind, sorted by namespace then name (empty for unknown kinds). Treat as read-only. */
+  objects(kind: string): readonly FluxObject[];
+  /** One object, or undefined. */
+  get(key: ObjectKey): FluxObject | undefined;
+  /** The kind's sync state ('syncing' for kinds not watched). */
+  kindState(kind: string): KindSyncState;
+}
+
+/** Options of {@link FluxWatchCache}. */
+export interface WatchCacheOptions {
+  /** Kind names to watch (default every Flux kind). */
+  kinds?: string[];
+  /** Minimum time between change notifications in ms (default 100 = at most 10 per second). */
+  batchMs?: number;
+  /** Reconnect backoff: first delay and cap, in ms (default 500 and 30 000); jittered to 50-100 %. */
+  backoff?: { initialMs: number; maxMs: number };
+  /** Page size of list calls (default 500). */
+  pageSize?: number;
+  /** Watch `timeoutSeconds` (default a random 300-600 s, as client-go); the cache resumes afterwards. */
+  watchTimeoutSeconds?: number;
+}
+
+/** Listener of {@link FluxWatchCache.onDidChange}. */
+export type CacheListener = (snap: CacheSnapshot, changedKinds: string[]) => void;
+
+interface Stream {
+  namespace?: string;
+  objects: Map<string, FluxObject>;
+  rv: string;
+  watch?: AbortController;
+  stopped: boolean;
+  needRelist: boolean;
+  lastError?: string;
+}
+
+interface KindEntry {
+  info: FluxKindInfo;
+  version?: string;
+  state: KindSyncState;
+  streams: Stream[];
+  attempt: number;
+  sorted?: readonly FluxObject[];
+}
+
+interface ListResult { items: FluxObject[]; rv: string }
+
+const objKey = (ns: string | undefined, name: string): string => `${ns ?? ''}/${name}`;
+
+function compareObjects(a: FluxObject, b: FluxObject): number {
+  const na = a.metadata.namespace ?? '';
+  const nb = b.metadata.namespace ?? '';
+  return na < nb ? -1 : na > nb ? 1 : a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+}
+
+class Snapshot implements CacheSnapshot {
+  private readonly index = new Map<string, Map<string, FluxObject>>();
+  constructor(
+    readonly generation: number,
+    readonly version: number,
+    readonly kinds: readonly string[],
+    private readonly lists: ReadonlyMap<string, readonly FluxObject[]>,
+    private readonly states: ReadonlyMap<string, KindSyncState>,
+  ) {}
+
+  objects(kind: string): readonly FluxObject[] { return this.lists.get(kind) ?? []; }
+
+  get(key: ObjectKey): FluxObject | undefined {
+    let m = this.index.get(key.kind);
+    if (!m) {
+      m = new Map(this.objects(key.kind).map((o) => [objKey(o.metadata.namespace, o.metadata.name), o]));
+      this.index.set(key.kind, m);
+    }
+    return m.get(objKey(key.namespace, key.name));
+  }
+
+  kindState(kind: string): KindSyncState { return this.states.get(kind) ?? { state: 'syncing' }; }
+}
+
+/**
+ * A list+watch cache of Flux objects for one connection. Create it, `await start()`, read
+ * `snapshot()`, subscribe with `onDidChange`, and `dispose()` it (or `switchConnection`).
+ */
+export class FluxWatchCache {
+  private conn: ClusterAccess;
+  private readonly kindNames: string[];
+  private readonly batchMs: number;
+  private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly pageSize: number;
+  private readonly watchTimeoutSeconds?: number;
+  private entries = new Map<string, KindEntry>();
+  private gen = 0;
+  private snapVersion = 0;
+  private abort = new AbortController();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly listeners = new Set<CacheListener>();
+  private readonly changed = new Set<string>();
+  private batchTimer?: NodeJS.Timeout;
+  private lastEmit = 0;
+  private cached?: Snapshot;
+  private starting?: Promise<void>;
+  private namespaceCandidates?: Promise<string[]>;
+  private disposed = false;
+
+  /** Throws ClusterCallError ('invalid') for an unknown kind name. */
+  constructor(conn: ClusterAccess, opts: WatchCacheOptions = {}) {
+    this.conn = conn;
+    this.kindNames = (opts.kinds ?? FLUX_KINDS.map((k) => k.kind)).map((k) => kindInfo(k).kind);
+    this.batchMs = Math.max(0, opts.batchMs ?? 100);
+    this.backoff = opts.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    this.pageSize = Math.max(1, opts.pageSize ?? 500);
+    if (opts.watchTimeoutSeconds !== undefined) this.watchTimeoutSeconds = opts.watchTimeoutSeconds;
+    this.resetEntries();
+  }
+
+  /** The connection generation (see {@link CacheSnapshot.generation}). */
+  get generation(): number { return this.gen; }
+
+  /** The connection the cache currently uses. */
+  get connection(): ClusterAccess { return this.conn; }
+
+  /**
+   * Starts listing and watching every kind. Resolves once every kind has listed or failed its
+   * first attempt (failed kinds keep retrying with backoff). Never rejects.
+   */
+  start(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    if (!this.starting) {
+      const gen = this.gen;
+      this.starting = Promise.all([...this.entries.values()].map((e) => this.runKind(e, gen))).then(() => undefined);
+    }
+    return this.starting;
+  }
+
+  /**
+   * Switches to another connection (a context switch): stops every request and watch of the old
+   * one (results still in flight are dropped), clears the objects, and starts again.
+   */
+  switchConnection(conn: ClusterAccess): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    this.stopAll();
+    this.gen++;
+    this.conn = conn;
+    this.abort = new AbortController();
+    this.namespaceCandidates = undefined;
+    this.starting = undefined;
+    this.resetEntries();
+    for (const k of this.kindNames) this.changed.add(k);
+    this.markDirty();
+    return this.start();
+  }
+
+  /** The current immutable snapshot (the same object until something changes). */
+  snapshot(): CacheSnapshot {
+    if (!this.cached) {
+      const lists = new Map<string, readonly FluxObject[]>();
+      const states = new Map<string, KindSyncState>();
+      for (const [k, e] of this.entries) {
+        if (!e.sorted) {
+          const all: FluxObject[] = [];
+          for (const s of e.streams) for (const o of s.objects.values()) all.push(o);
+          all.sort(compareObjects);
+          e.sorted = Object.freeze(all);
+        }
+        lists.set(k, e.sorted);
+        const single = e.streams.length === 1 && e.streams[0]?.namespace === undefined ? e.streams[0] : undefined;
+        states.set(k, Object.freeze({ ...e.state, ...(single?.rv ? { resourceVersion: single.rv } : {}) }));
+      }
+      this.cached = new Snapshot(this.gen, ++this.snapVersion, Object.freeze([...this.kindNames]), lists, states);
+    }
+    return this.cached;
+  }
+
+  /** Subscribes to batched change notifications; returns the unsubscribe function. */
+  onDidChange(listener: CacheListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  /** Stops everything: requests, watches, timers, listeners. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopAll();
+    this.gen++;
+    this.listeners.clear();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private resetEntries(): void {
+    this.entries = new Map(this.kindNames.map((k) => [k, { info: kindInfo(k), state: { state: 'syncing' }, streams: [], attempt: 0 }]));
+    this.cached = undefined;
+  }
+
+  private stopAll(): void {
+    this.abort.abort();
+    for (const e of this.entries.values()) for (const s of e.streams) this.stopStream(s);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    this.changed.clear();
+  }
+
+  private stopStream(s: Stream): void {
+    s.stopped = true;
+    s.watch?.abort();
+    s.watch = undefined;
+  }
+
+  private live(gen: number): boolean { return !this.disposed && gen === this.gen; }
+
+  /** The access object for requests: the connection plus this cache's abort signal. */
+  private access(): ClusterAccess {
+    const signal = this.conn.signal ? AbortSignal.any([this.conn.signal, this.abort.signal]) : this.abort.signal;
+    return { kubeConfig: this.conn.kubeConfig, fluxNamespace: this.conn.fluxNamespace, requestTimeoutMs: this.conn.requestTimeoutMs, signal };
+  }
+
+  private delay(attempt: number): number {
+    const base = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(attempt, 30));
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  private later(gen: number, ms: number, fn: () => void): void {
+    if (!this.live(gen)) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (this.live(gen)) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private setState(e: KindEntry, state: KindSyncState): void {
+    e.state = state;
+    this.changed.add(e.info.kind);
+    this.markDirty();
+  }
+
+  private objectsChanged(e: KindEntry): void {
+    e.sorted = undefined;
+    this.changed.add(e.info.kind);
+    this.markDirty();
+  }
+
+  private markDirty(): void {
+    this.cached = undefined;
+    if (this.batchTimer || this.disposed) return;
+    const wait = Math.max(0, this.lastEmit + this.batchMs - Date.now());
+    this.batchTimer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.batchTimer = undefined;
+    if (this.disposed || this.changed.size === 0) return;
+    this.lastEmit = Date.now();
+    const kinds = [...this.changed];
+    this.changed.clear();
+    const snap = this.snapshot();
+    for (const l of [...this.listeners]) {
+      try { l(snap, kinds); } catch { /* a listener's failure must not stop the others */ }
+    }
+  }
+
+  /** Resolves the version, lists (with the RBAC fallback) and starts the watches of one kind. */
+  private async runKind(e: KindEntry, gen: number): Promise<void> {
+    const acc = this.access();
+    const info = e.info;
+    try {
+      const version = await resolveVersion(acc, info);
+      if (!this.live(gen)) return;
+      if (!version) {
+        this.setState(e, { state: 'missing', message: `${info.kind}: the ${info.plural}.${info.group} CRD is not installed in the cluster` });
+        return;
+      }
+      e.version = version;
+      let streams: Stream[];
+      let fallback: { namespaces: string[]; message: string } | undefined;
+      try {
+        const res = await this.listAll(acc, info, version, undefined);
+        if (!this.live(gen)) return;
+        streams = [this.newStream(undefined, res)];
+      } catch (err) {
+        const ce = toClusterError(err, `${info.kind} list`);
+        if (ce.failure !== 'forbidden') throw ce;
+        if (!this.live(gen)) return;
+        const r = await this.namespaceFallback(acc, info, version, gen);
+        if (!this.live(gen)) return;
+        if (r.streams.length === 0) {
+          this.setState(e, {
+            state: 'forbidden', version, failure: 'forbidden',
+            message: `${info.kind}: listing ${info.plural}.${info.group} is forbidden cluster-wide and in namespaces ${r.tried.join(', ') || '(none)'}; ask for RBAC list/watch on ${info.plural}.${info.group}`,
+          });
+          return;
+        }
+        streams = r.streams;
+        const nss = streams.map((s) => s.namespace ?? '');
+        fallback = { namespaces: nss, message: `${info.kind}: cluster-wide list is forbidden; showing namespaces ${nss.join(', ')}` };
+      }
+      for (const s of e.streams) this.stopStream(s);
+      e.streams = streams;
+      e.attempt = 0;
+      this.objectsChanged(e);
+      this.setState(e, fallback ? { state: 'synced', version, ...fallback } : { state: 'synced', version });
+      for (const s of streams) void this.watchStream(e, s, gen);
+    } catch (err) {
+      if (!this.live(gen)) return;
+      const ce = toClusterError(err, `${info.kind} list`);
+      const wait = this.delay(e.attempt++);
+      this.setState(e, {
+        state: 'error', failure: ce.failure, ...(e.version ? { version: e.version } : {}),
+        message: `${ce.message} (retrying in ${Math.max(1, Math.round(wait / 1000))}s)`,
+      });
+      this.later(gen, wait, () => { void this.runKind(e, gen); });
+    }
+  }
+
+  private newStream(namespace: string | undefined, res: ListResult): Stream {
+    const objects = new Map<string, FluxObject>();
+    for (const o of res.items) objects.set(objKey(o.metadata.namespace, o.metadata.name), o);
+    return { ...(namespace !== undefined ? { namespace } : {}), objects, rv: res.rv, stopped: false, needRelist: false };
+  }
+
+  private async candidates(acc: ClusterAccess): Promise<string[]> {
+    if (!this.namespaceCandidates) {
+      this.namespaceCandidates = (async () => {
+        try {
+          const list = await this.conn.kubeConfig.makeApiClient(CoreV1Api).listNamespace({}, requestOptions(acc));
+          const names = (list.items ?? []).map((n) => n.metadata?.name ?? '').filter((n) => n !== '');
+          if (names.length > 0) return names.sort();
+        } catch (err) {
+          const ce = toClusterError(err, 'Namespace list');
+          if (ce.failure !== 'forbidden' && ce.failure !== 'notfound') { this.namespaceCandidates = undefined; throw ce; }
+        }
+        const fluxNs = this.conn.fluxNamespace ?? 'flux-system';
+        return [...new Set([contextNamespace(this.conn.kubeConfig), fluxNs])];
+      })();
+    }
+    return this.namespaceCandidates;
+  }
+
+  private async namespaceFallback(acc: ClusterAccess, info: FluxKindInfo, version: string, gen: number): Promise<{ streams: Stream[]; tried: string[] }> {
+    const namespaces = await this.candidates(acc);
+    const streams: Stream[] = [];
+    const queue = [...namespaces];
+    const worker = async (): Promise<void> => {
+      for (let ns = queue.shift(); ns !== undefined; ns = queue.shift()) {
+        if (!this.live(gen)) return;
+        try {
+          streams.push(this.newStream(ns, await this.listAll(acc, info, version, ns)));
+        } catch (err) {
+          const ce = toClusterError(err, `${info.kind} list in namespace ${ns}`);
+          if (ce.failure !== 'forbidden' && ce.failure !== 'notfound') throw ce;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, namespaces.length) }, () => worker()));
+    streams.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? ''));
+    return { streams, tried: namespaces };
+  }
+
+  /** A full paged list. Restarts once when a continue token expires (410). */
+  private async listAll(acc: ClusterAccess, info: FluxKindInfo, version: string, namespace: string | undefined): Promise<ListResult> {
+    const custom = this.conn.kubeConfig.makeApiClient(CustomObjectsApi);
+    for (let restart = 0; ; restart++) {
+      const items: FluxObject[] = [];
+      let cont: string | undefined;
+      let rv = '';
+      try {
+        do {
+          const base = { group: info.group, version, plural: info.plural, limit: this.pageSize, ...(cont ? { _continue: cont } : {}) };
+          const page = (namespace === undefined
+            ? await custom.listClusterCustomObject(base, requestOptions(acc))
+            : await custom.listNamespacedCustomObject({ ...base, namespace }, requestOptions(acc))) as {
+            items?: FluxObject[]; metadata?: { resourceVersion?: string; continue?: string };
+          };
+          for (const o of Array.isArray(page?.items) ? page.items : []) {
+            if (!o?.metadata?.name) continue;
+            items.push({ ...o, apiVersion: o.apiVersion ?? `${info.group}/${version}`, kind: o.kind ?? info.kind });
+          }
+          rv = page?.metadata?.resourceVersion ?? rv;
+          cont = page?.metadata?.continue || undefined;
+        } while (cont);
+        return { items, rv };
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if (code === 410 && cont && restart === 0) continue;
+        throw err;
+      }
+    }
+  }
+
+  private path(info: FluxKindInfo, version: string, namespace?: string): string {
+    return `/apis/${info.group}/${version}${namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${info.plural}`;
+  }
+
+  /** Applies one watch event to a stream; returns true when objects changed. */
+  private apply(s: Stream, type: string, obj: unknown, info: FluxKindInfo, version: string): boolean {
+    const o = obj as FluxObject | undefined;
+    const meta = o?.metadata;
+    if (type === 'BOOKMARK') {
+      if (meta?.resourceVersion) s.rv = meta.resourceVersion;
+      return false;
+    }
+    if (type === 'ERROR') {
+      const st = obj as { code?: unknown; message?: unknown } | undefined;
+      if (st?.code === 410) s.needRelist = true;
+      else s.lastError = typeof st?.message === 'string' ? st.message : 'watch error';
+      s.watch?.abort();
+      return false;
+    }
+    if (!o || !meta?.name) return false;
+    if (meta.resourceVersion) s.rv = meta.resourceVersion;
+    const k = objKey(meta.namespace, meta.name);
+    if (type === 'ADDED' || type === 'MODIFIED') {
+      s.objects.set(k, { ...o, metadata: meta, apiVersion: o.apiVersion ?? `${info.group}/${version}`, kind: o.kind ?? info.kind });
+      return true;
+    }
+    if (type === 'DELETED') return s.objects.delete(k);
+    return false;
+  }
+
+  private async watchStream(e: KindEntry, s: Stream, gen: number): Promise<void> {
+    if (!this.live(gen) || s.stopped) return;
+    const info = e.info;
+    const version = e.version ?? info.current;
+    const w = new Watch(this.conn.kubeConfig);
+    const timeoutSeconds = this.watchTimeoutSeconds ?? Math.floor(300 + Math.random() * 300);
+    // client-node aborts a watch after requestTimeoutMs without data (30 s); quiet watches are
+    // normal, so allow the whole server-side timeout. (A private field in the typings.)
+    (w as unknown as { requestTimeoutMs: number }).requestTimeoutMs = Math.max(this.conn.requestTimeoutMs ?? 30_000, (timeoutSeconds + 30) * 1000);
+    const startedAt = Date.now();
+    let events = 0;
+    let finished = false;
+    const onEvent = (type: string, obj: unknown): void => {
+      if (!this.live(gen) || s.stopped) return;
+      events++;
+      if (this.apply(s, type, obj, info, version)) this.objectsChanged(e);
+    };
+    const onDone = (err: unknown): void => {
+      finished = true;
+      if (!this.live(gen) || s.stopped) return;
+      s.watch = undefined;
+      const code = (err as { statusCode?: unknown; code?: unknown } | null)?.statusCode;
+      const name = (err as { name?: unknown } | null)?.name;
+      if (s.needRelist || code === 410) {
+        s.needRelist = false;
+        void this.relist(e, s, gen);
+        return;
+      }
+      const clean = !err || name === 'TimeoutError';
+      if (clean && !s.lastError && (events > 0 || Date.now() - startedAt > 1000)) {
+        e.attempt = 0;
+        void this.watchStream(e, s, gen);
+        return;
+      }
+      const why = s.lastError ?? (err ? toClusterError(typeof code === 'number' ? { code } : err, `${info.kind} watch`).message : `${info.kind} watch: the API server closed the watch at once`);
+      s.lastError = undefined;
+      const wait = this.delay(e.attempt++);
+      if (err && !clean) {
+        this.setState(e, { ...e.state, state: 'error', failure: typeof code === 'number' ? toClusterError({ code }, '').failure : 'unreachable', message: `${why} (reconnecting in ${Math.max(1, Math.round(wait / 1000))}s)` });
+      }
+      this.later(gen, wait, () => { void this.watchStream(e, s, gen); });
+    };
+    try {
+      const ctrl = await w.watch(this.path(info, version, s.namespace), {
+        resourceVersion: s.rv || undefined, allowWatchBookmarks: true, timeoutSeconds,
+      }, onEvent, onDone);
+      if (!this.live(gen) || s.stopped) { ctrl.abort(); return; }
+      if (!finished) {
+        s.watch = ctrl;
+        if (e.state.state === 'error') {
+          const { failure: _f, message: _m, ...rest } = e.state;
+          const fallbackMsg = rest.namespaces ? `${info.kind}: cluster-wide list is forbidden; showing namespaces ${rest.namespaces.join(', ')}` : undefined;
+          this.setState(e, { ...rest, state: 'synced', ...(fallbackMsg ? { message: fallbackMsg } : {}) });
+        }
+      }
+    } catch (err) {
+      // Authentication setup failed (exec plugin, missing cluster): back off and retry.
+      if (!finished) onDone(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** After 410 Gone: a fresh list replaces the stream's objects, then the watch resumes. */
+  private async relist(e: KindEntry, s: Stream, gen: number): Promise<void> {
+    if (!this.live(gen) || s.stopped) return;
+    try {
+      const res = await this.listAll(this.access(), e.info, e.version ?? e.info.current, s.namespace);
+      if (!this.live(gen) || s.stopped) return;
+      const next = new Map<string, FluxObject>();
+      for (const o of res.items) next.set(objKey(o.metadata.namespace, o.metadata.name), o);
+      let differs = next.size !== s.objects.size;
+      if (!differs) {
+        for (const [k, o] of next) {
+          if (s.objects.get(k)?.metadata.resourceVersion !== o.metadata.resourceVersion) { differs = true; break; }
+        }
+      }
+      s.objects = next;
+      s.rv = res.rv;
+      if (differs) this.objectsChanged(e);
+      if (e.state.state === 'error') this.setState(e, { ...e.state, state: 'synced', failure: undefined, message: e.state.namespaces ? `${e.info.kind}: cluster-wide list is forbidden; showing namespaces ${e.state.namespaces.join(', ')}` : undefined });
+      void this.watchStream(e, s, gen);
+    } catch (err) {
+      if (!this.live(gen) || s.stopped) return;
+      const ce = toClusterError(err, `${e.info.kind} relist`);
+      const wait = this.delay(e.attempt++);
+      this.setState(e, { ...e.state, state: 'error', failure: ce.failure, message: `${ce.message} (retrying in ${Math.max(1, Math.round(wait / 1000))}s)` });
+      this.later(gen, wait, () => { void this.relist(e, s, gen); });
+    }
+  }
+}
+
