@@ -1,0 +1,123 @@
+/**
+ * Hover: a field's path, type, description and the kind's documentation link; on apiVersion and kind,
+ * the kind, its version status (current, deprecated, removed) and the link.
+ */
+import { documentAt, type FluxDocument, type ParsedFile } from '../document/parse';
+import { nodeRange } from '../document/nodes';
+import { compareFluxVersions, DEFAULT_FLUX_VERSION, findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
+import { schemaAtPath, type SchemaRegistry } from '../schema/registry';
+import type { SchemaNode } from '../schema/types';
+import type { Position, Range } from '../types';
+import { astPathAt } from './ast-path';
+import { schemaFor, typeLabel } from './schema-lookup';
+
+export interface HoverOptions {
+  /** The Flux release the workspace targets (default DEFAULT_FLUX_VERSION): decides deprecated vs removed. */
+  targetFluxVersion?: string;
+}
+
+export type VersionStatus = 'current' | 'deprecated' | 'removed' | 'unknown';
+
+/** The status of an API version of a kind at a target Flux release. */
+export function versionStatus(k: FluxKindInfo, version: string, target = DEFAULT_FLUX_VERSION): VersionStatus {
+  if (version === k.current) return 'current';
+  const v = k.versions.find((x) => x.version === version);
+  if (!v) return 'unknown';
+  if (v.removedIn && compareFluxVersions(target, v.removedIn) >= 0) return 'removed';
+  return 'deprecated';
+}
+
+/** Formats a path as `spec.dependsOn[].name`. */
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += '[]';
+    else out += out === '' ? seg : `.${seg}`;
+  }
+  return out;
+}
+
+function docsLink(k: FluxKindInfo): string {
+  return `[${k.kind} documentation](${k.docsUrl})`;
+}
+
+function kindHover(doc: FluxDocument, target: string): string | undefined {
+  if (!doc.apiVersion || !doc.kind) return undefined;
+  const { group, version } = splitApiVersion(doc.apiVersion);
+  if (!isFluxGroup(group)) return undefined;
+  const k = findKind(doc.kind, group);
+  if (!k) {
+    const elsewhere = findKind(doc.kind);
+    const hint = elsewhere ? ` ${doc.kind} belongs to \`${elsewhere.group}/${elsewhere.current}\`.` : '';
+    return `**${doc.kind}** \`${doc.apiVersion}\`\n\nNot a Flux kind of the group \`${group}\`.${hint}`;
+  }
+  const status = versionStatus(k, version, target);
+  const v = k.versions.find((x) => x.version === version);
+  const currentApi = `${k.group}/${k.current}`;
+  let line: string;
+  switch (status) {
+    case 'current':
+      line = `Version \`${version}\`: current.`;
+      break;
+    case 'deprecated':
+      line = `Version \`${version}\`: deprecated${v?.deprecatedIn ? ` since Flux ${v.deprecatedIn}` : ''}${v?.removedIn ? `, removed in Flux ${v.removedIn}` : ''}. Use \`${currentApi}\`.`;
+      break;
+    case 'removed':
+      line = `Version \`${version}\`: removed in Flux ${v?.removedIn ?? '?'} (target Flux ${target}). Use \`${currentApi}\`.`;
+      break;
+    default:
+      line = `Version \`${version}\`: unknown for ${k.kind}. Known: ${k.versions.map((x) => `\`${x.version}\``).join(', ')}; current \`${currentApi}\`.`;
+  }
+  return `**${k.kind}** \`${doc.apiVersion}\`\n\n${line}\n\nReconciled by ${k.controller}.\n\n${docsLink(k)}`;
+}
+
+function fieldHover(path: ReadonlyArray<string | number>, s: SchemaNode, required: boolean, k: FluxKindInfo | undefined): string {
+  const parts: string[] = [];
+  parts.push(`**${formatPath(path)}**: \`${typeLabel(s)}\`${required ? ' (required)' : ''}`);
+  if (s.description) parts.push(s.description);
+  const facts: string[] = [];
+  if (s.enum && s.enum.length > 0) facts.push(`One of: ${s.enum.map((e) => `\`${String(e)}\``).join(', ')}`);
+  if (s.default !== undefined && (typeof s.default !== 'object' || s.default === null)) facts.push(`Default: \`${String(s.default)}\``);
+  if (s.pattern) facts.push(`Pattern: \`${s.pattern}\``);
+  if (facts.length > 0) parts.push(facts.join('  \n'));
+  if (k) parts.push(docsLink(k));
+  return parts.join('\n\n');
+}
+
+function hover0(file: ParsedFile, position: Position, registry: SchemaRegistry, opts: HoverOptions): { contents: string; range?: Range } | undefined {
+  if (file.fatal) return undefined;
+  const offset = file.lineIndex.offsetAt(position);
+  const doc = documentAt(file, offset);
+  if (!doc || !doc.isFlux) return undefined;
+  const hit = astPathAt(doc, offset);
+  if (!hit || hit.path.length === 0) return undefined;
+  const range = nodeRange(file, hit.node);
+  const target = opts.targetFluxVersion ?? DEFAULT_FLUX_VERSION;
+  if (hit.path.length === 1 && (hit.path[0] === 'apiVersion' || hit.path[0] === 'kind')) {
+    const contents = kindHover(doc, target);
+    return contents ? { contents, range } : undefined;
+  }
+  const schema = schemaFor(registry, doc.apiVersion, doc.kind);
+  if (!schema?.root) return undefined;
+  const s = schemaAtPath(schema.root, hit.path);
+  if (!s) return undefined;
+  const parentPath = hit.path.slice(0, -1);
+  const last = hit.path[hit.path.length - 1];
+  const parent = schemaAtPath(schema.root, parentPath);
+  const required = typeof last === 'string' && !!parent?.required?.includes(last);
+  const k = schema.kindInfo ?? (doc.kind ? findKind(doc.kind) : undefined);
+  let contents = fieldHover(hit.path, s, required, k);
+  if (schema.fallback) contents += `\n\n_(schema of \`${schema.group}/${k?.current ?? '?'}\`: \`${schema.version}\` is not bundled)_`;
+  return { contents, range };
+}
+
+/** Markdown hover at a position, or undefined. Never throws. */
+export function hover(
+  file: ParsedFile, position: Position, registry: SchemaRegistry, opts: HoverOptions = {},
+): { contents: string; range?: Range } | undefined {
+  try {
+    return hover0(file, position, registry, opts);
+  } catch {
+    return undefined;
+  }
+}
