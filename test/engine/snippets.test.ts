@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { FLUX_KINDS } from '../../server/src/engine/kinds';
+import { FluxEngine } from '../../server/src/engine/engine';
 import { SchemaRegistry } from '../../server/src/engine/schema/registry';
 import { validateValue } from '../../server/src/engine/schema/validate';
 import type { SchemaNode } from '../../server/src/engine/schema/types';
@@ -304,6 +305,7 @@ const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 describe('snippets/flux.code-snippets', () => {
   const snippets = loadSnippets();
   const registry = SchemaRegistry.bundled();
+  const engine = new FluxEngine();
 
   const expanded = snippets.map((s) => {
     const text = expandSnippet(s.body);
@@ -344,7 +346,7 @@ describe('snippets/flux.code-snippets', () => {
     }
   });
 
-  it('every body, with each choice option in turn, validates against the kind\'s schema', () => {
+  it('every body, with each choice option in turn, validates against the kind\'s schema and the engine lints it with no error or warning', () => {
     let checked = 0;
     for (const s of snippets) {
       const variants = maxChoices(parseSnippet(s.body));
@@ -358,13 +360,15 @@ describe('snippets/flux.code-snippets', () => {
         const schema = registry.get(k.group, k.current, k.kind) ?? (k.kind === 'ArtifactGenerator' ? ARTIFACT_GENERATOR : undefined);
         assert.ok(schema, `${s.name}: no schema for ${k.group}/${k.current} ${k.kind}`);
         assert.deepEqual(validateValue(schema, obj).map((x) => x.message), [], `${s.name} (choice ${c}): schema errors\n${text}`);
+        const bad = engine.diagnostics(text, 'file:///s.yaml').filter((d) => d.severity === 'error' || d.severity === 'warning');
+        assert.deepEqual(bad.map((d) => `${d.severity} ${d.code}: ${d.message}`), [], `${s.name} (choice ${c}): engine diagnostics\n${text}`);
         checked++;
       }
     }
     assert.ok(checked >= FLUX_KINDS.length);
   });
 
-  it('schema validation flags a broken snippet body (the check above can fail)', () => {
+  it('schema validation and the engine flag a broken snippet body (the checks above can fail)', () => {
     const e = expanded.find((x) => x.obj?.kind === 'GitRepository');
     assert.ok(e);
     const broken = e.text.replace(/interval: .*/, 'interval: 5 minutes');
@@ -373,5 +377,9 @@ describe('snippets/flux.code-snippets', () => {
     const schema = registry.get(k.group, k.current, k.kind);
     assert.ok(schema);
     assert.ok(validateValue(schema, parseDocument(broken).toJS()).some((x) => x.keyword === 'pattern'));
+    const flagged = engine.diagnostics(broken, 'file:///s.yaml').filter((d) => d.severity === 'error');
+    assert.ok(flagged.some((d) => d.message.includes('spec.interval')), JSON.stringify(flagged));
+    const oldVersion = e.text.replace(/^apiVersion: .*$/m, 'apiVersion: source.toolkit.fluxcd.io/v1beta1');
+    assert.ok(engine.diagnostics(oldVersion, 'file:///s.yaml').some((d) => d.severity === 'error' || d.severity === 'warning'));
   });
 });
