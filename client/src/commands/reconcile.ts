@@ -1,0 +1,24 @@
+/**
+ * Reconcile commands: plain, with source, and HelmRelease force / reset (flux CLI semantics,
+ * implemented in the cluster core's actions.ts).
+ */
+import type { CommandFactory } from '../ctx';
+import { actionMessage } from '../messages';
+import { keyLabel, type Target } from '../targets';
+
+function reconcileCommand(title: string, target: Target, opts: { withSource?: boolean; force?: boolean; reset?: boolean }): CommandFactory {
+  return (ctx) => async (arg?: unknown) => {
+    const t = await ctx.targetKey(arg, target, `Flux: ${title}`);
+    if (!t) return;
+    const rt = await ctx.runtime();
+    const r = await ctx.withProgress(`${title} ${keyLabel(t.key)}`, (signal, report) =>
+      rt.reconcile(t.session.conn, t.key, { ...opts, timeoutMs: ctx.settings.reconcileTimeoutMs, signal, onProgress: report }));
+    const failed = r.outcome === 'failed' || r.outcome === 'timeout';
+    ctx.show(actionMessage(r, failed && r.object ? rt.explain(r.object) : undefined));
+  };
+}
+
+export const reconcile = reconcileCommand('Reconcile', 'reconcile', {});
+export const reconcileWithSource = reconcileCommand('Reconcile with source', 'withSource', { withSource: true });
+export const forceHelmRelease = reconcileCommand('Force HelmRelease', 'helmrelease', { force: true });
+export const resetHelmRelease = reconcileCommand('Reset HelmRelease', 'helmrelease', { reset: true });

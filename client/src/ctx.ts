@@ -1,0 +1,225 @@
+/**
+ * The context object shared by all commands (rust-analyzer style): settings, output channels, the
+ * language client, and the current cluster session. Commands get it through their factory.
+ */
+import * as vscode from 'vscode';
+import type { KubeContextInfo } from '../../server/src/cluster/kubeconfig';
+import type { ObjectKey } from '../../server/src/cluster/types';
+import type { ExplorerNode } from '../../server/src/cluster/explorer-model';
+import type { ClusterSession } from './cluster/runtime';
+import { readConfig } from './config';
+import type { DescribeProvider } from './describe-provider';
+import { LanguageClientController } from './lsp';
+import { errorMessage, type UserMessage } from './messages';
+import type { FluxSettings } from './settings';
+import type { ClusterPhase } from './status-model';
+import { keyLabel, pickItems, type Target } from './targets';
+
+export type Runtime = typeof import('./cluster/runtime');
+export type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
+
+const CONTEXT_STATE_KEY = 'fluxWorkbench.context';
+
+export class Ctx implements vscode.Disposable {
+  settings: FluxSettings;
+  readonly log: vscode.OutputChannel;
+  readonly lsp: LanguageClientController;
+  /** The `flux-describe:` document provider (set by activate). */
+  describe?: DescribeProvider;
+  private readonly disposables: vscode.Disposable[] = [];
+  private runtimePromise?: Promise<Runtime>;
+
+  private session?: ClusterSession;
+  private sessionUnsubscribe?: () => void;
+  private connecting?: Promise<ClusterSession | undefined>;
+  phase: ClusterPhase = 'none';
+  /** Why there is no session (no kubeconfig, bad context, unreachable), when any. */
+  problem?: string;
+  /** The context the session is for (or being connected to). */
+  contextName?: string;
+
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the session, its phase, or its cached data changes (batched by the watch cache). */
+  readonly onDidChangeCluster = this.changed.event;
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.settings = readConfig();
+    this.log = vscode.window.createOutputChannel('Flux Workbench');
+    this.lsp = new LanguageClientController(extension, this.log);
+    this.disposables.push(this.log, this.lsp, this.changed);
+    for (const p of this.settings.problems) this.log.appendLine(`settings: ${p}`);
+  }
+
+  registerCommand(name: string, factory: CommandFactory): void {
+    const handler = factory(this);
+    const full = `fluxWorkbench.${name}`;
+    this.extension.subscriptions.push(vscode.commands.registerCommand(full, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (err) {
+        this.show(errorMessage(err, `Flux: ${name}`));
+        return undefined;
+      }
+    }));
+  }
+
+  /** Loads the cluster core (and the Kubernetes client) on first use. */
+  runtime(): Promise<Runtime> {
+    this.runtimePromise ??= import('./cluster/runtime');
+    return this.runtimePromise;
+  }
+
+  show(m: UserMessage): void {
+    if (m.level === 'info') void vscode.window.showInformationMessage(m.text);
+    else if (m.level === 'warning') void vscode.window.showWarningMessage(m.text);
+    else void vscode.window.showErrorMessage(m.text);
+    this.log.appendLine(`[${m.level}] ${m.text}`);
+  }
+
+  get current(): ClusterSession | undefined { return this.session; }
+
+  private setPhase(phase: ClusterPhase, problem?: string): void {
+    this.phase = phase;
+    this.problem = problem;
+    void vscode.commands.executeCommand('setContext', 'fluxWorkbench.clusterState', phase);
+    this.changed.fire();
+  }
+
+  /** Contexts of the kubeconfig named by the settings / $KUBECONFIG. Throws with a clear message. */
+  async contexts(): Promise<KubeContextInfo[]> {
+    const rt = await this.runtime();
+    return rt.openKubeConfig(this.settings, process.env.KUBECONFIG).contexts;
+  }
+
+  /** The session, connecting first when needed. Undefined when no context can be used. */
+  async ensureSession(): Promise<ClusterSession | undefined> {
+    if (this.session && !this.session.isDisposed) return this.session;
+    return this.connect();
+  }
+
+  /** The context to connect to: remembered per workspace, else the setting, else the kubeconfig's. */
+  private chooseContext(contexts: KubeContextInfo[]): string | undefined {
+    const names = new Set(contexts.map((c) => c.name));
+    const remembered = this.extension.workspaceState.get<string>(CONTEXT_STATE_KEY);
+    if (remembered && names.has(remembered)) return remembered;
+    if (this.settings.context && names.has(this.settings.context)) return this.settings.context;
+    return contexts.find((c) => c.current)?.name;
+  }
+
+  /** (Re)connects to `context` (default: chooseContext). Disposes the previous session. */
+  connect(context?: string): Promise<ClusterSession | undefined> {
+    const run = this.doConnect(context);
+    this.connecting = run;
+    return run.finally(() => { if (this.connecting === run) this.connecting = undefined; });
+  }
+
+  private async doConnect(context?: string): Promise<ClusterSession | undefined> {
+    this.disposeSession();
+    const rt = await this.runtime();
+    let opened: ReturnType<Runtime['openKubeConfig']>;
+    try {
+      opened = rt.openKubeConfig(this.settings, process.env.KUBECONFIG);
+    } catch (err) {
+      this.contextName = undefined;
+      this.setPhase('none', err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+    const name = context ?? this.chooseContext(opened.contexts);
+    if (!name) {
+      this.contextName = undefined;
+      this.setPhase('none', opened.contexts.length ? 'no current context: select one' : 'the kubeconfig has no contexts');
+      return undefined;
+    }
+    this.contextName = name;
+    let session: ClusterSession;
+    try {
+      session = new rt.ClusterSession(opened.kubeConfig, name, this.settings);
+    } catch (err) {
+      this.setPhase('error', err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+    this.session = session;
+    this.sessionUnsubscribe = session.cache.onDidChange(() => { if (this.session === session) this.changed.fire(); });
+    this.setPhase('connecting');
+    this.log.appendLine(`connecting to context ${name}`);
+    try {
+      await session.start();
+    } catch (err) {
+      if (this.session !== session) return undefined; // switched meanwhile
+      this.setPhase('error', errorMessage(err).text);
+      return session;
+    }
+    if (this.session !== session) return undefined;
+    this.setPhase('connected', session.checkError);
+    return session;
+  }
+
+  /** Switches context: new connection and cache, the old ones disposed; remembered per workspace. */
+  async switchContext(name: string): Promise<void> {
+    await this.extension.workspaceState.update(CONTEXT_STATE_KEY, name);
+    await this.connect(name);
+  }
+
+  private disposeSession(): void {
+    this.sessionUnsubscribe?.();
+    this.sessionUnsubscribe = undefined;
+    this.session?.dispose();
+    this.session = undefined;
+  }
+
+  /** Re-reads the settings; reconnects/refreshes the parts they affect. */
+  reloadSettings(parts: { languageServer: boolean; cluster: boolean; tree: boolean }): void {
+    this.settings = readConfig();
+    for (const p of this.settings.problems) this.log.appendLine(`settings: ${p}`);
+    if (parts.languageServer) void this.lsp.sync(this.settings);
+    if (parts.cluster && (this.session || this.phase !== 'none')) void this.connect();
+    else if (parts.tree) this.changed.fire();
+  }
+
+  /** Fires a refresh of the tree and status without reconnecting. */
+  refreshViews(): void {
+    this.changed.fire();
+  }
+
+  /**
+   * The object a command acts on: the tree node's key, else one picked from the cache.
+   * Undefined when the user cancels or nothing applies.
+   */
+  async targetKey(arg: unknown, target: Target, title: string): Promise<{ key: ObjectKey; session: ClusterSession } | undefined> {
+    const session = await this.ensureSession();
+    if (!session) {
+      this.show({ level: 'error', text: `${title}: no cluster connection (${this.problem ?? 'no context'}). Select a context first (Flux: Select Context).` });
+      return undefined;
+    }
+    const node = arg as Partial<ExplorerNode> | undefined;
+    if (node && typeof node === 'object' && node.key) return { key: node.key, session };
+    const snap = session.cache.snapshot();
+    const items = pickItems((kind) => snap.objects(kind), target);
+    if (items.length === 0) {
+      this.show({ level: 'warning', text: `${title}: no Flux object in context ${session.context} applies.` });
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Flux object', matchOnDescription: true, matchOnDetail: true });
+    return picked ? { key: picked.key, session } : undefined;
+  }
+
+  /** Runs a long cluster operation with a cancellable progress notification. */
+  async withProgress<T>(title: string, task: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      try {
+        return await task(ac.signal, (message) => { progress.report({ message }); this.log.appendLine(`${title}: ${message}`); });
+      } finally {
+        sub.dispose();
+      }
+    });
+  }
+
+  label(key: ObjectKey): string { return keyLabel(key); }
+
+  dispose(): void {
+    this.disposeSession();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Starts and stops the language client. The server (dist/server.js) runs in its own Node process
+ * over IPC, so analysis never blocks the extension host.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import type { FluxSettings } from './settings';
+import { SECTION } from './settings';
+
+export class LanguageClientController implements vscode.Disposable {
+  private client?: LanguageClient;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(private readonly extension: vscode.ExtensionContext, private readonly log: vscode.OutputChannel) {}
+
+  get running(): boolean { return this.client !== undefined; }
+
+  /** Starts or stops the client to match `languageFeatures.enable`. Calls are serialized. */
+  sync(settings: FluxSettings): Promise<void> {
+    this.pending = this.pending.then(() => (settings.languageFeaturesEnabled ? this.start(settings) : this.stop())).catch((err: unknown) => {
+      this.log.appendLine(`language server: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    return this.pending;
+  }
+
+  private async start(settings: FluxSettings): Promise<void> {
+    if (this.client) return;
+    const module = this.extension.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
+      initializationOptions: { targetFluxVersion: settings.targetFluxVersion, debounceMs: settings.debounceMs },
+      synchronize: { configurationSection: SECTION },
+      outputChannel: this.log,
+    };
+    const client = new LanguageClient('fluxWorkbench', 'Flux Workbench Language Server', serverOptions, clientOptions);
+    this.client = client;
+    try {
+      await client.start();
+    } catch (err) {
+      this.client = undefined;
+      throw err;
+    }
+  }
+
+  private async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.stop();
+  }
+
+  /** Stops the client (deactivate waits for it). */
+  async shutdown(): Promise<void> {
+    await this.pending;
+    await this.stop();
+  }
+
+  dispose(): void {
+    void this.shutdown();
+  }
+}
