@@ -8,6 +8,8 @@ import { parseFile, forgetFile } from './document';
 import { complete, type EngineCompletionItem } from './features/completion';
 import { hover as hoverAt } from './features/hover';
 import { documentSymbols, type DocSymbol } from './features/symbols';
+import { definition as definitionAt, type DefinitionTarget } from './features/definition';
+import { WorkspaceIndex, type IndexedObject } from './index/workspace-index';
 import { DEFAULT_FLUX_VERSION } from './kinds';
 import type { FluxDiagnostic, Position, Range } from './types';
 
@@ -16,10 +18,12 @@ export interface EngineSettings {
   targetFluxVersion: string;
 }
 
-export type { EngineCompletionItem, DocSymbol };
+export type { EngineCompletionItem, DocSymbol, DefinitionTarget, IndexedObject };
 
 export class FluxEngine {
   readonly registry: SchemaRegistry;
+  /** The Flux objects of the workspace files the adapter passes in (open documents, files on disk). */
+  readonly index = new WorkspaceIndex();
   private settings: EngineSettings = { targetFluxVersion: DEFAULT_FLUX_VERSION };
 
   constructor(registry: SchemaRegistry = SchemaRegistry.bundled()) {
@@ -46,11 +50,40 @@ export class FluxEngine {
   }
 
   hover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {
-    return hoverAt(parseFile(text, { uri, version }), position, this.registry);
+    return hoverAt(parseFile(text, { uri, version }), position, this.registry, { targetFluxVersion: this.settings.targetFluxVersion });
   }
 
   symbols(text: string, uri: string, version: number): DocSymbol[] {
     return documentSymbols(parseFile(text, { uri, version }));
+  }
+
+  /** Adds or replaces a file in the workspace index (`version` enables the parse cache). */
+  indexFile(text: string, uri: string, version?: number): void {
+    this.index.updateParsed(uri, parseFile(text, { uri, version }));
+  }
+
+  /** Removes a file from the workspace index (deleted on disk). */
+  unindexFile(uri: string): void {
+    this.index.remove(uri);
+  }
+
+  /**
+   * The objects a reference under the cursor points to. The file itself is re-indexed first so
+   * references within it resolve against its current text.
+   */
+  definition(text: string, uri: string, version: number, position: Position): DefinitionTarget[] {
+    const file = parseFile(text, { uri, version });
+    this.index.updateParsed(uri, file);
+    return definitionAt(file, position, this.index);
+  }
+
+  /**
+   * Where an object is defined in the workspace ("open definition in workspace"): the exact key first;
+   * with no match, objects of that kind and name that declare no namespace; with no namespace given,
+   * any namespace.
+   */
+  findObject(kind: string, name: string, namespace?: string): IndexedObject[] {
+    return this.index.resolve(namespace === undefined ? { kind, name } : { kind, name, namespace });
   }
 
   /** Drops the cached parse of a closed document. */

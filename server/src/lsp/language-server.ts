@@ -16,7 +16,13 @@ import {
   type DocumentSymbol,
   type Hover,
   type InitializeResult,
+  type Location,
+  type LocationLink,
+  FileChangeType,
 } from 'vscode-languageserver';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FluxEngine, type EngineSettings } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
@@ -40,6 +46,45 @@ const COMPLETION_KIND: Record<EngineCompletionItem['kind'], CompletionItemKind> 
 interface InitOptions extends Partial<EngineSettings> {
   /** Delay between the last edit and the analysis, in ms. */
   debounceMs?: number;
+}
+
+/** Workspace scan limits: the index is for definitions, not a full crawl of huge trees. */
+const SCAN_MAX_FILES = 20000;
+const SCAN_MAX_BYTES = 2 * 1024 * 1024;
+const SCAN_SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'vendor']);
+
+/** YAML files below a folder (no symlinks followed, dot-folders and vendor trees skipped). */
+async function* yamlFiles(root: string): AsyncGenerator<string> {
+  const stack = [root];
+  let n = 0;
+  while (stack.length > 0 && n < SCAN_MAX_FILES) {
+    const dir = stack.pop()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!e.name.startsWith('.') && !SCAN_SKIP_DIRS.has(e.name)) stack.push(p);
+      } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
+        n++;
+        yield p;
+      }
+    }
+  }
+}
+
+async function readSmallFile(file: string): Promise<string | undefined> {
+  try {
+    const st = await fs.stat(file);
+    if (!st.isFile() || st.size > SCAN_MAX_BYTES) return undefined;
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function toLspDiagnostic(d: FluxDiagnostic): Diagnostic {
@@ -66,6 +111,8 @@ export function startLanguageServer(connection: Connection): void {
   const engine = new FluxEngine();
   const timers = new Map<string, NodeJS.Timeout>();
   let debounceMs = 200;
+  let linkSupport = false;
+  let workspaceRoots: string[] = [];
 
   const logError = (what: string, err: unknown): void => {
     const msg = err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err);
@@ -79,6 +126,11 @@ export function startLanguageServer(connection: Connection): void {
       diagnostics = engine.diagnostics(doc.getText(), doc.uri, version).map(toLspDiagnostic);
     } catch (err) {
       logError(`analysis of ${doc.uri}`, err);
+    }
+    try {
+      engine.indexFile(doc.getText(), doc.uri, version);
+    } catch (err) {
+      logError(`indexing of ${doc.uri}`, err);
     }
     // Never publish a stale result: the document may have moved on meanwhile.
     const current = documents.get(doc.uri);
@@ -100,12 +152,16 @@ export function startLanguageServer(connection: Connection): void {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
     if (typeof opts.debounceMs === 'number' && opts.debounceMs >= 0) debounceMs = opts.debounceMs;
     engine.configure(opts);
+    linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceRoots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         completionProvider: { triggerCharacters: [':', ' ', '\n', '-'] },
         hoverProvider: true,
         documentSymbolProvider: true,
+        definitionProvider: true,
       },
       serverInfo: { name: 'flux-workbench', version: '0.1.0' },
     };
@@ -119,6 +175,39 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
+  /** Re-reads a workspace file into the index (the editor's copy wins while the document is open). */
+  const indexFromDisk = async (uri: string): Promise<void> => {
+    if (documents.get(uri) || !uri.startsWith('file:')) return;
+    const text = await readSmallFile(fileURLToPath(uri));
+    if (documents.get(uri)) return;
+    if (text === undefined) engine.unindexFile(uri);
+    else engine.indexFile(text, uri);
+  };
+
+  connection.onInitialized(() => {
+    void (async () => {
+      for (const root of workspaceRoots) {
+        for await (const file of yamlFiles(root)) {
+          try {
+            await indexFromDisk(pathToFileURL(file).toString());
+          } catch (err) {
+            logError(`indexing of ${file}`, err);
+          }
+        }
+      }
+    })();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      if (change.type === FileChangeType.Deleted) {
+        if (!documents.get(change.uri)) engine.unindexFile(change.uri);
+      } else {
+        void indexFromDisk(change.uri).catch((err: unknown) => logError(`indexing of ${change.uri}`, err));
+      }
+    }
+  });
+
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     const t = timers.get(e.document.uri);
@@ -126,6 +215,9 @@ export function startLanguageServer(connection: Connection): void {
     timers.delete(e.document.uri);
     engine.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    // The file on disk is the truth again (or, for unsaved/non-file documents, nothing is).
+    if (e.document.uri.startsWith('file:')) void indexFromDisk(e.document.uri).catch((err: unknown) => logError('indexing', err));
+    else engine.unindexFile(e.document.uri);
   });
 
   connection.onCompletion((params): CompletionItem[] => {
@@ -160,6 +252,23 @@ export function startLanguageServer(connection: Connection): void {
       }));
     } catch (err) {
       logError('documentSymbol', err);
+      return [];
+    }
+  });
+
+  connection.onDefinition((params): Location[] | LocationLink[] => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    try {
+      const targets = engine.definition(doc.getText(), doc.uri, doc.version, params.position);
+      if (linkSupport) {
+        return targets.map((t) => ({
+          originSelectionRange: t.originRange, targetUri: t.uri, targetRange: t.range, targetSelectionRange: t.selectionRange,
+        }));
+      }
+      return targets.map((t) => ({ uri: t.uri, range: t.selectionRange }));
+    } catch (err) {
+      logError('definition', err);
       return [];
     }
   });

@@ -1,0 +1,2 @@
+export * from './workspace-index';
+export * from './references';

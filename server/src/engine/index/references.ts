@@ -1,0 +1,119 @@
+/**
+ * References from one Flux object to others (sourceRef, chartRef, dependsOn, ...), with the
+ * referenced key: a reference's namespace defaults to the referring object's namespace.
+ */
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { FluxDocument, ParsedFile } from '../document/parse';
+import { findPath, nodeRange } from '../document/nodes';
+import type { Range } from '../types';
+import type { ObjectKey } from './workspace-index';
+
+export interface ObjectReference {
+  /** Path of the reference object in the document, e.g. `['spec', 'sourceRef']` or `['spec', 'dependsOn', 0]`. */
+  path: Array<string | number>;
+  /** The referenced object. Its namespace is the reference's own, else the referrer's; undefined when neither is known. */
+  target: ObjectKey;
+  /** Whether the reference states its namespace itself. */
+  namespaceExplicit: boolean;
+  /** Kinds the field accepts (FLUX-FACTS §1), when restricted. */
+  allowedKinds?: readonly string[];
+  /** The range of the reference's `name` value. */
+  nameRange: Range;
+  /** The range of the whole reference value. */
+  range: Range;
+}
+
+interface RefSpec {
+  /** Path to the reference, `*` standing for every item of a list. */
+  path: ReadonlyArray<string>;
+  /** The kind when the reference has no `kind` field (or it is empty). */
+  defaultKind?: string | 'SAME';
+  allowedKinds?: readonly string[];
+  /** Whether the reference may carry a namespace (otherwise it is always the referrer's). */
+  namespaced: boolean;
+}
+
+const REFS: Record<string, RefSpec[]> = {
+  Kustomization: [
+    { path: ['spec', 'sourceRef'], allowedKinds: ['GitRepository', 'OCIRepository', 'Bucket', 'ExternalArtifact'], namespaced: true },
+    { path: ['spec', 'dependsOn', '*'], defaultKind: 'SAME', namespaced: true },
+  ],
+  HelmRelease: [
+    { path: ['spec', 'chart', 'spec', 'sourceRef'], allowedKinds: ['HelmRepository', 'GitRepository', 'Bucket'], namespaced: true },
+    { path: ['spec', 'chartRef'], allowedKinds: ['OCIRepository', 'HelmChart', 'ExternalArtifact'], namespaced: true },
+    { path: ['spec', 'dependsOn', '*'], defaultKind: 'SAME', namespaced: true },
+  ],
+  ImageUpdateAutomation: [
+    { path: ['spec', 'sourceRef'], defaultKind: 'GitRepository', allowedKinds: ['GitRepository'], namespaced: true },
+  ],
+  ImagePolicy: [
+    { path: ['spec', 'imageRepositoryRef'], defaultKind: 'ImageRepository', namespaced: true },
+  ],
+  HelmChart: [
+    { path: ['spec', 'sourceRef'], allowedKinds: ['HelmRepository', 'GitRepository', 'Bucket'], namespaced: false },
+  ],
+  Alert: [
+    { path: ['spec', 'providerRef'], defaultKind: 'Provider', namespaced: false },
+    { path: ['spec', 'eventSources', '*'], namespaced: true },
+  ],
+  Receiver: [
+    { path: ['spec', 'resources', '*'], namespaced: true },
+  ],
+};
+
+function scalarAt(map: Node, key: string): { value: string; node: Node } | undefined {
+  if (!isMap(map)) return undefined;
+  const v = map.get(key, true) as Node | undefined;
+  if (!isScalar(v) || v.value === null || v.value === undefined) return undefined;
+  const value = String(v.value);
+  return value === '' ? undefined : { value, node: v };
+}
+
+/** Expands `*` segments into the indexes of the list found there. */
+function expand(doc: FluxDocument, path: ReadonlyArray<string>): Array<Array<string | number>> {
+  let paths: Array<Array<string | number>> = [[]];
+  for (const seg of path) {
+    if (seg !== '*') {
+      paths = paths.map((p) => [...p, seg]);
+      continue;
+    }
+    const next: Array<Array<string | number>> = [];
+    for (const p of paths) {
+      const hit = findPath(doc, p);
+      if (hit.depth === p.length && isSeq(hit.node)) hit.node.items.forEach((_, i) => next.push([...p, i]));
+    }
+    paths = next;
+  }
+  return paths;
+}
+
+/** The references of one document (none for non-Flux documents and kinds without references). */
+export function findReferences(file: ParsedFile, doc: FluxDocument): ObjectReference[] {
+  if (!doc.isFlux || !doc.kind) return [];
+  const specs = REFS[doc.kind];
+  if (!specs) return [];
+  const out: ObjectReference[] = [];
+  for (const spec of specs) {
+    for (const path of expand(doc, spec.path)) {
+      const hit = findPath(doc, path);
+      if (hit.depth !== path.length || !isMap(hit.node)) continue;
+      const ref = hit.node;
+      const name = scalarAt(ref, 'name');
+      if (!name || name.value.includes('*') || name.value.includes('${')) continue;
+      const kindField = scalarAt(ref, 'kind')?.value;
+      const kind = kindField ?? (spec.defaultKind === 'SAME' ? doc.kind : spec.defaultKind);
+      if (!kind || kind.includes('${')) continue;
+      const nsField = spec.namespaced ? scalarAt(ref, 'namespace')?.value : undefined;
+      const target: ObjectKey = { kind, name: name.value };
+      const namespace = nsField ?? doc.namespace;
+      if (namespace !== undefined) target.namespace = namespace;
+      const nameRange = nodeRange(file, name.node);
+      const range = nodeRange(file, ref);
+      if (!nameRange || !range) continue;
+      const r: ObjectReference = { path, target, namespaceExplicit: nsField !== undefined, nameRange, range };
+      if (spec.allowedKinds) r.allowedKinds = spec.allowedKinds;
+      out.push(r);
+    }
+  }
+  return out;
+}

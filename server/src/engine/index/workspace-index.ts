@@ -1,0 +1,156 @@
+/**
+ * The workspace index: the Flux objects of every file the caller passes in, by (kind, namespace, name).
+ * Pure: it does no I/O; callers pass each file's text (or an already parsed file).
+ */
+import { isMap, type Node } from 'yaml';
+import { parseText, type FluxDocument, type ParsedFile } from '../document/parse';
+import { findPath, kindOrStartRange, nodeRange } from '../document/nodes';
+import type { Range } from '../types';
+
+export interface ObjectKey {
+  kind: string;
+  /** Undefined when the object declares no metadata.namespace (its effective namespace is not known here). */
+  namespace?: string;
+  name: string;
+}
+
+export interface IndexedObject extends ObjectKey {
+  apiVersion: string;
+  uri: string;
+  /** 0-based index of the document in its file. */
+  documentIndex: number;
+  /** The document's range (from its first key to its end). */
+  range: Range;
+  /** The range of metadata.name's value. */
+  nameRange: Range;
+}
+
+/** The map key of an object: `kind/namespace/name` (namespace empty when undeclared). */
+export function objectKeyString(key: ObjectKey): string {
+  return `${key.kind}/${key.namespace ?? ''}/${key.name}`;
+}
+
+const kindNameKey = (kind: string, name: string): string => `${kind}/${name}`;
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function pull<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (!list) return;
+  const i = list.indexOf(value);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) map.delete(key);
+}
+
+/** The Flux objects of a parsed file, as the index stores them. */
+export function objectsOfFile(file: ParsedFile, uri: string): IndexedObject[] {
+  const out: IndexedObject[] = [];
+  for (const doc of file.documents) {
+    const o = objectOfDocument(file, doc, uri);
+    if (o) out.push(o);
+  }
+  return out;
+}
+
+function objectOfDocument(file: ParsedFile, doc: FluxDocument, uri: string): IndexedObject | undefined {
+  if (!doc.isFlux || !doc.kind || !doc.apiVersion || !doc.name) return undefined;
+  const contents = doc.yaml.contents as Node | null;
+  if (!isMap(contents)) return undefined;
+  const start = Math.min(contents.range?.[0] ?? doc.startOffset, doc.endOffset);
+  const range = file.lineIndex.range(start, doc.endOffset);
+  const hit = findPath(doc, ['metadata', 'name']);
+  const nameRange = (hit.depth === 2 ? nodeRange(file, hit.node) : undefined) ?? kindOrStartRange(file, doc);
+  const o: IndexedObject = {
+    kind: doc.kind, name: doc.name, apiVersion: doc.apiVersion, uri, documentIndex: doc.index, range, nameRange,
+  };
+  if (doc.namespace) o.namespace = doc.namespace;
+  return o;
+}
+
+export class WorkspaceIndex {
+  private readonly byUri = new Map<string, IndexedObject[]>();
+  private readonly byKey = new Map<string, IndexedObject[]>();
+  private readonly byKindName = new Map<string, IndexedObject[]>();
+
+  /** Adds or replaces a file from its text. */
+  update(uri: string, text: string): void {
+    this.updateParsed(uri, parseText(text, uri));
+  }
+
+  /** Adds or replaces a file from an already parsed file (e.g. from the parse cache). */
+  updateParsed(uri: string, file: ParsedFile): void {
+    this.remove(uri);
+    const objects = objectsOfFile(file, uri);
+    if (objects.length === 0) return;
+    this.byUri.set(uri, objects);
+    for (const o of objects) {
+      push(this.byKey, objectKeyString(o), o);
+      push(this.byKindName, kindNameKey(o.kind, o.name), o);
+    }
+  }
+
+  /** Drops a file (deleted, or no longer part of the workspace). */
+  remove(uri: string): void {
+    const old = this.byUri.get(uri);
+    if (!old) return;
+    this.byUri.delete(uri);
+    for (const o of old) {
+      pull(this.byKey, objectKeyString(o), o);
+      pull(this.byKindName, kindNameKey(o.kind, o.name), o);
+    }
+  }
+
+  clear(): void {
+    this.byUri.clear();
+    this.byKey.clear();
+    this.byKindName.clear();
+  }
+
+  /** Objects with exactly this key (namespace undefined = objects that declare none). Usually one; more when duplicated. */
+  lookup(key: ObjectKey): IndexedObject[] {
+    return [...(this.byKey.get(objectKeyString(key)) ?? [])];
+  }
+
+  /** Objects of a kind and name in any namespace, for when the namespace is unknown. */
+  findByKindName(kind: string, name: string): IndexedObject[] {
+    return [...(this.byKindName.get(kindNameKey(kind, name)) ?? [])];
+  }
+
+  /**
+   * Resolves a reference: the objects with this exact key; failing that, the objects of this kind and
+   * name that declare no namespace (their effective namespace comes from kustomize or a Flux
+   * Kustomization's targetNamespace, which the index cannot know). Without a namespace in the key,
+   * every object of that kind and name.
+   */
+  resolve(key: ObjectKey): IndexedObject[] {
+    if (key.namespace === undefined) return this.findByKindName(key.kind, key.name);
+    const exact = this.lookup(key);
+    if (exact.length > 0) return exact;
+    return this.lookup({ kind: key.kind, name: key.name });
+  }
+
+  /** The objects indexed from one file, in document order. */
+  objectsIn(uri: string): IndexedObject[] {
+    return [...(this.byUri.get(uri) ?? [])];
+  }
+
+  /** Every indexed object. */
+  all(): IndexedObject[] {
+    return [...this.byUri.values()].flat();
+  }
+
+  /** The files that hold at least one Flux object. */
+  files(): string[] {
+    return [...this.byUri.keys()];
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const list of this.byUri.values()) n += list.length;
+    return n;
+  }
+}
