@@ -38,8 +38,6 @@ export interface KindSyncState {
   namespaces?: string[];
   /** The API version the kind is addressed with. */
   version?: string;
-  /** The resourceVersion the kind's cluster-wide watch resumes from (per-namespace streams: unset). */
-  resourceVersion?: string;
 }
 
 /** An immutable view of the cache at one moment. */
@@ -214,12 +212,21 @@ export class FluxWatchCache {
           e.sorted = Object.freeze(all);
         }
         lists.set(k, e.sorted);
-        const single = e.streams.length === 1 && e.streams[0]?.namespace === undefined ? e.streams[0] : undefined;
-        states.set(k, Object.freeze({ ...e.state, ...(single?.rv ? { resourceVersion: single.rv } : {}) }));
+        states.set(k, Object.freeze({ ...e.state }));
       }
       this.cached = new Snapshot(this.gen, ++this.snapVersion, Object.freeze([...this.kindNames]), lists, states);
     }
     return this.cached;
+  }
+
+  /**
+   * The resourceVersion a kind's watch resumes from (live, not part of snapshots: bookmarks move
+   * it without changing objects). With the RBAC fallback, the per-namespace values joined by `,`.
+   */
+  resourceVersion(kind: string): string | undefined {
+    const e = this.entries.get(kindInfo(kind).kind);
+    if (!e || e.streams.length === 0) return undefined;
+    return e.streams.map((s) => s.rv).join(',');
   }
 
   /** Subscribes to batched change notifications; returns the unsubscribe function. */
