@@ -4,9 +4,14 @@
 import { apiVersion } from './api-version';
 import type { Rule } from './context';
 import { decryptionProvider } from './decryption-provider';
+import { dependsOnSelf } from './depends-on-self';
+import { duplicateObject } from './duplicate-object';
 import { helmReleaseChart } from './helmrelease-chart';
+import { objectName } from './object-name';
 import { referenceKind } from './reference-kind';
 import { schema } from './schema';
+import { semverConstraint } from './semver-constraint';
+import { shortInterval } from './short-interval';
 import { yamlSyntax } from './yaml-syntax';
 
 export { createContext, objectPrefix, type Rule, type RuleContext } from './context';
@@ -15,7 +20,10 @@ export { createContext, objectPrefix, type Rule, type RuleContext } from './cont
 export const DOCUMENT_RULES: readonly Rule[] = [yamlSyntax];
 
 /** Rules that judge Flux documents only (a Flux API group in apiVersion). */
-export const FLUX_RULES: readonly Rule[] = [apiVersion, schema, referenceKind, helmReleaseChart, decryptionProvider];
+export const FLUX_RULES: readonly Rule[] = [
+  apiVersion, schema, referenceKind, helmReleaseChart, decryptionProvider, semverConstraint, dependsOnSelf, objectName,
+  shortInterval, duplicateObject,
+];
 
 /**
  * Codes of Flux-specific checks that restate a schema enum with a better message: a schema-enum

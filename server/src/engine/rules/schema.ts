@@ -7,7 +7,7 @@
  * Ranges: the key for unknown fields, the value for type/enum/pattern/format/range, the parent key for
  * missing required fields (the `kind` key when the parent is the object itself).
  */
-import { isScalar, Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Scalar, type Node } from 'yaml';
 import { findPath } from '../document';
 import { validateValue, type SchemaErrorKeyword } from '../schema/validate';
 import type { FluxDiagnostic, Severity } from '../types';
@@ -50,6 +50,12 @@ export function schema(ctx: RuleContext): FluxDiagnostic[] {
   const out: FluxDiagnostic[] = [];
   for (const e of validateValue(ctx.schema, value, { partial: ctx.isPatch(), quoted: (path) => quotedAt(ctx, path) })) {
     const code = CODES[e.keyword];
+    // A value under a custom tag (`!env_var X`) is resolved by some tool before Flux sees it: not judged.
+    if (underCustomTag(ctx, e.path)) continue;
+    // `=` is YAML 1.1's value key, seen in the wild; it is not a typo of a field.
+    if (e.keyword === 'unknown-field' && e.path[e.path.length - 1] === '=') continue;
+    // While the document has syntax errors, keys may have landed in the wrong map: unknown fields are noise.
+    if (e.keyword === 'unknown-field' && broken) continue;
     if (e.keyword === 'required') {
       if (broken) continue;
       const field = /required field '([^']+)'/.exec(e.message)?.[1];
@@ -71,4 +77,25 @@ const QUOTED: ReadonlySet<unknown> = new Set([Scalar.QUOTE_DOUBLE, Scalar.QUOTE_
 function quotedAt(ctx: RuleContext, path: ReadonlyArray<string | number>): boolean {
   const hit = findPath(ctx.doc, path);
   return hit.depth === path.length && isScalar(hit.node) && QUOTED.has(hit.node.type);
+}
+
+const YAML_CORE_TAG = 'tag:yaml.org,2002:';
+
+/** Whether a node on the path (the value itself or one of its parents) carries a non-standard tag. */
+function underCustomTag(ctx: RuleContext, path: ReadonlyArray<string | number>): boolean {
+  let node = ctx.doc.yaml.contents as Node | null;
+  for (let i = 0; ; i++) {
+    if (!node || isAlias(node)) return false;
+    if (typeof node.tag === 'string' && !node.tag.startsWith(YAML_CORE_TAG)) return true;
+    if (i >= path.length) return false;
+    const seg = path[i];
+    if (isMap(node) && typeof seg === 'string') {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
+      node = (pair?.value as Node | null | undefined) ?? null;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = (node.items[seg] as Node | undefined) ?? null;
+    } else {
+      return false;
+    }
+  }
 }
