@@ -1,0 +1,184 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { complete, objectSkeleton, type EngineCompletionItem } from '../../../server/src/engine/features/completion';
+import { SchemaRegistry, schemaAtPath } from '../../../server/src/engine/schema/registry';
+import { FLUX_KINDS, findKind } from '../../../server/src/engine/kinds';
+import type { SchemaNode } from '../../../server/src/engine/schema/types';
+import { parseText } from '../../../server/src/engine/document';
+import { GIT_HEAD, KS_HEAD, withCursor } from './helpers';
+
+const registry = SchemaRegistry.bundled();
+
+function items(text: string, reg: SchemaRegistry = registry): EngineCompletionItem[] {
+  const { file, position } = withCursor(text);
+  return complete(file, position, reg);
+}
+const labels = (list: EngineCompletionItem[]): string[] => list.map((i) => i.label);
+const schemaOf = (kind: string, path: Array<string | number>): SchemaNode => {
+  const k = findKind(kind)!;
+  const s = schemaAtPath(registry.get(k.group, k.current, k.kind)!, path);
+  assert.ok(s, `schema ${kind} ${path.join('.')}`);
+  return s;
+};
+
+describe('completion: apiVersion/kind pairs', () => {
+  it('offers every Flux kind at its current apiVersion in an empty document, with a skeleton snippet', () => {
+    const list = items('<|>');
+    for (const k of FLUX_KINDS) {
+      const item = list.find((i) => i.label.startsWith(`${k.kind} `));
+      assert.ok(item, `pair for ${k.kind}`);
+      assert.equal(item.insertTextFormat, 'snippet');
+      assert.ok(item.insertText!.startsWith(`apiVersion: ${k.group}/${k.current}\nkind: ${k.kind}\nmetadata:\n  name: \${1:name}`), item.insertText);
+      assert.deepEqual(item.range?.start, { line: 0, character: 0 });
+    }
+  });
+
+  it('puts every required spec field of the kind into the skeleton', () => {
+    for (const kind of ['GitRepository', 'HelmRelease', 'Kustomization', 'Alert', 'Bucket']) {
+      const k = findKind(kind)!;
+      const required = schemaOf(kind, ['spec']).required ?? [];
+      assert.ok(required.length > 0, `${kind} has required spec fields`);
+      const text = objectSkeleton(k, registry);
+      for (const r of required) assert.match(text, new RegExp(`\\nspec:\\n(  .*\\n)*  ${r}:`), `${kind} skeleton has ${r}`);
+      // Nested required objects are filled too (Kustomization sourceRef: kind, name).
+      if (kind === 'Kustomization') assert.match(text, /  sourceRef:\n    kind: \$\{\d+\|[^}]*GitRepository[^}]*\|\}\n    name: /);
+    }
+  });
+
+  it('offers pairs in a new document after ---, not in one that already has an apiVersion', () => {
+    const after = items(`${GIT_HEAD}  interval: 1m\n---\n<|>`);
+    assert.ok(after.some((i) => i.label.startsWith('HelmRelease ')), labels(after).join());
+    const has = items('apiVersion: source.toolkit.fluxcd.io/v1\n<|>');
+    assert.ok(!has.some((i) => i.kind === 'snippet'), labels(has).join());
+    assert.ok(labels(has).includes('kind') && !labels(has).includes('apiVersion'));
+  });
+
+  it('completes apiVersion and kind values', () => {
+    const versions = items('kind: GitRepository\napiVersion: <|>');
+    assert.equal(versions[0]?.label, 'source.toolkit.fluxcd.io/v1');
+    assert.ok(labels(versions).includes('source.toolkit.fluxcd.io/v1beta2'));
+    assert.match(versions.find((i) => i.label.endsWith('v1beta2'))!.detail!, /removed in Flux 2\.8/);
+    const kinds = items('apiVersion: helm.toolkit.fluxcd.io/v2\nkind: <|>');
+    assert.deepEqual(labels(kinds), ['HelmRelease']);
+  });
+});
+
+describe('completion: keys', () => {
+  it('lists the keys of the mapping at the cursor, required first, present ones left out', () => {
+    const list = items(`${GIT_HEAD}  url: https://example.com/x\n  <|>\n  timeout: 1m\n`);
+    const spec = schemaOf('GitRepository', ['spec']);
+    const expected = Object.keys(spec.properties!).filter((k) => k !== 'url' && k !== 'timeout').sort();
+    assert.deepEqual(labels(list).sort(), expected);
+    const required = list.filter((i) => spec.required!.includes(i.label));
+    const optional = list.filter((i) => !spec.required!.includes(i.label));
+    assert.ok(required.length > 0 && optional.length > 0);
+    for (const r of required) for (const o of optional) assert.ok(r.sortText! < o.sortText!, `${r.label} before ${o.label}`);
+    assert.match(list.find((i) => i.label === 'interval')!.detail!, /required/);
+  });
+
+  it('completes a half-typed key with no colon (ref: / bra|)', () => {
+    const list = items(`${GIT_HEAD}  ref:\n    bra<|>`);
+    assert.deepEqual(labels(list).sort(), Object.keys(schemaOf('GitRepository', ['spec', 'ref']).properties!).sort());
+    const branch = list.find((i) => i.label === 'branch')!;
+    assert.deepEqual(branch.range, { start: { line: 7, character: 4 }, end: { line: 7, character: 7 } });
+    assert.match(branch.insertText!, /^branch: /);
+    assert.equal(branch.documentation?.includes(schemaOf('GitRepository', ['spec', 'ref', 'branch']).description!), true);
+  });
+
+  it('replaces only the key when the colon is already there', () => {
+    const list = items(`${GIT_HEAD}  ref:\n    bra<|>nch: main\n`);
+    const branch = list.find((i) => i.label === 'branch')!;
+    assert.equal(branch.insertText, 'branch');
+    assert.equal(branch.insertTextFormat, 'plain');
+    assert.deepEqual(branch.range, { start: { line: 7, character: 4 }, end: { line: 7, character: 10 } });
+  });
+
+  it('completes on an empty line inside a map, leaving out keys above and below', () => {
+    const list = items(`${GIT_HEAD}  interval: 1m\n  ref:\n    tag: v1\n    <|>\n    commit: abc\n  url: x\n`);
+    const l = labels(list);
+    assert.ok(l.includes('branch') && l.includes('semver'));
+    assert.ok(!l.includes('tag') && !l.includes('commit') && !l.includes('interval'), l.join());
+  });
+
+  it('completes the keys of a list item after "- "', () => {
+    const list = items(`${KS_HEAD}  dependsOn:\n    - <|>`);
+    assert.deepEqual(labels(list).sort(), Object.keys(schemaOf('Kustomization', ['spec', 'dependsOn', 0]).properties!).sort());
+    const second = items(`${KS_HEAD}  healthChecks:\n    - kind: Deployment\n      <|>\n    - name: other\n`);
+    assert.ok(labels(second).includes('name') && !labels(second).includes('kind'), labels(second).join());
+  });
+
+  it('indents multi-line snippets of a list item relative to the item', () => {
+    const list = items(`${KS_HEAD}  patches:\n    - <|>`);
+    const target = list.find((i) => i.label === 'target')!;
+    // The editor indents following lines like the line's leading spaces (4); the item's keys sit at 6.
+    assert.match(target.insertText!, /^target:\n {4}\S/);
+  });
+
+  it('completes compact lists (dash at the key column)', () => {
+    const list = items(`${KS_HEAD}  dependsOn:\n  - name: a\n    <|>`);
+    assert.ok(labels(list).includes('namespace') && !labels(list).includes('name'), labels(list).join());
+  });
+
+  it('completes top-level keys without status or present ones', () => {
+    const list = items('apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\n<|>');
+    assert.deepEqual(labels(list).sort(), ['metadata', 'spec']);
+  });
+
+  it('handles CRLF line endings like LF', () => {
+    const text = `${GIT_HEAD}  url: https://example.com/x\n  ref:\n    <|>\n`.replace(/\n/g, '\r\n');
+    const list = items(text);
+    assert.deepEqual(labels(list).sort(), Object.keys(schemaOf('GitRepository', ['spec', 'ref']).properties!).sort());
+    assert.deepEqual(list[0]!.range!.start, { line: 8, character: 4 });
+    const value = items(`${GIT_HEAD}  provider: gi<|>\r\n`.replace(/\n/g, '\r\n').replace(/\r\r/g, '\r'));
+    assert.deepEqual(labels(value).sort(), (schemaOf('GitRepository', ['spec', 'provider']).enum as string[]).map(String).sort());
+    assert.deepEqual(value[0]!.range, { start: { line: 6, character: 12 }, end: { line: 6, character: 14 } });
+  });
+});
+
+describe('completion: values', () => {
+  it('offers enum values, with the range of the typed value', () => {
+    const list = items(`${GIT_HEAD}  provider: gi<|>`);
+    const e = schemaOf('GitRepository', ['spec', 'provider']).enum!;
+    assert.deepEqual(labels(list).sort(), e.map(String).sort());
+    assert.ok(list.every((i) => i.kind === 'enum'));
+    assert.deepEqual(list[0]!.range, { start: { line: 6, character: 12 }, end: { line: 6, character: 14 } });
+  });
+
+  it('offers booleans', () => {
+    assert.deepEqual(labels(items(`${GIT_HEAD}  suspend: <|>`)).sort(), ['false', 'true']);
+  });
+
+  it('offers the allowed kinds of a reference', () => {
+    const list = items(`${KS_HEAD}  sourceRef:\n    kind: <|>\n    name: podinfo\n`);
+    assert.deepEqual(labels(list).sort(), (schemaOf('Kustomization', ['spec', 'sourceRef', 'kind']).enum as string[]).slice().sort());
+    assert.ok(labels(list).includes('GitRepository'));
+  });
+
+  it('offers enum values in a list of scalars after "- "', () => {
+    const custom = new SchemaRegistry([{
+      group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository',
+      schema: { type: 'object', properties: { spec: { type: 'object', properties: { modes: { type: 'array', items: { type: 'string', enum: ['fast', 'slow'] } } } } } },
+    }]);
+    assert.deepEqual(labels(items(`${GIT_HEAD}  modes:\n    - fast\n    - <|>`, custom)).sort(), ['fast', 'slow']);
+  });
+
+  it('offers nothing for free-text values, comments, block scalars and non-Flux documents', () => {
+    assert.deepEqual(items(`${GIT_HEAD}  url: <|>`), []);
+    assert.deepEqual(items(`${GIT_HEAD}  # a comment <|>`), []);
+    assert.deepEqual(items(`${KS_HEAD}  patches:\n    - patch: |\n        - op: add\n          <|>`), []);
+    assert.deepEqual(items('apiVersion: v1\nkind: ConfigMap\ndata:\n  <|>'), []);
+    assert.deepEqual(items('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n<|>'), []);
+  });
+});
+
+describe('completion: robustness', () => {
+  it('never throws on bad input or positions', () => {
+    const texts = ['', '\u0000\u0001', '[[[[', `${'  '.repeat(500)}a:`, ':\n:\n- - - -', `${GIT_HEAD}  ref: {branch: <`];
+    for (const t of texts) {
+      const file = parseText(t);
+      for (const position of [{ line: 0, character: 0 }, { line: 0, character: 9999 }, { line: 99, character: 0 }, { line: -1, character: -1 }]) {
+        assert.ok(Array.isArray(complete(file, position, registry)));
+      }
+    }
+  });
+});
