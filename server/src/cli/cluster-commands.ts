@@ -3,7 +3,7 @@
  * describe): argument parsing and printing over the cluster core. Self-contained: main.ts passes
  * the full argv (command first) and an io pair.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import * as fs from 'node:fs';
 import { FLUX_KINDS, type FluxKindInfo } from '../engine/kinds';
 import { type ActionResult, DEFAULT_POLL_MS, DEFAULT_TIMEOUT_MS, reconcile, resume, suspend } from '../cluster/actions';
@@ -14,6 +14,7 @@ import { explain, formatExplanation } from '../cluster/explain';
 import { type ClusterAccess, ClusterCallError, DEFAULT_FLUX_NAMESPACE, getObject, getRows, toClusterError } from '../cluster/get';
 import { HelmStorageError } from '../cluster/helm-storage';
 import { renderTree, tree } from '../cluster/inventory';
+import { loadKubeConfig as loadMergedKubeConfig, withContext } from '../cluster/kubeconfig';
 import { parseGoDuration, type StatusRow } from '../cluster/status';
 import type { ObjectKey } from '../cluster/types';
 
@@ -114,25 +115,25 @@ function parseArgs(args: string[]): { pos: string[]; flags: Flags } {
   return { pos, flags };
 }
 
-/** Loads the kubeconfig (--kubeconfig, else $KUBECONFIG, else ~/.kube/config) and selects --context. */
+/**
+ * Loads the kubeconfig (--kubeconfig, else $KUBECONFIG with several files merged like kubectl,
+ * else ~/.kube/config) and selects --context on an in-memory copy: the file is never rewritten.
+ */
 function loadKubeConfig(flags: Flags): KubeConfig {
-  const kc = new KubeConfig();
+  let kc: KubeConfig;
   try {
-    if (flags.kubeconfig) {
-      if (!fs.existsSync(flags.kubeconfig)) throw new ClusterCallError('unreachable', `kubeconfig ${flags.kubeconfig} does not exist`);
-      kc.loadFromFile(flags.kubeconfig);
-    } else {
-      kc.loadFromDefault();
-    }
+    if (flags.kubeconfig && !fs.existsSync(flags.kubeconfig)) throw new ClusterCallError('unreachable', `kubeconfig ${flags.kubeconfig} does not exist`);
+    kc = loadMergedKubeConfig(flags.kubeconfig ? { paths: [flags.kubeconfig] } : { env: process.env.KUBECONFIG });
   } catch (err) {
-    if (err instanceof ClusterCallError) throw err;
+    if (err instanceof ClusterCallError) throw new ClusterCallError('unreachable', err.message);
     throw new ClusterCallError('unreachable', `cannot load kubeconfig: ${(err as Error).message.split('\n')[0]}`);
   }
   if (flags.context) {
-    if (!kc.getContexts().some((c) => c.name === flags.context)) {
-      throw new ClusterCallError('unreachable', `context '${flags.context}' not found in kubeconfig (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    try {
+      kc = withContext(kc, flags.context);
+    } catch (err) {
+      throw new ClusterCallError('unreachable', (err as Error).message);
     }
-    kc.setCurrentContext(flags.context);
   }
   if (!kc.getCurrentCluster()) throw new ClusterCallError('unreachable', 'kubeconfig has no current context/cluster; pass --context or --kubeconfig');
   return kc;
