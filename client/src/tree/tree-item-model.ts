@@ -2,21 +2,15 @@
  * Maps the cluster core's ExplorerNode to the fields of a VS Code TreeItem. Pure (no `vscode`
  * value import): tree/explorer-provider.ts turns these fields into a TreeItem.
  */
-import type { ExplorerNode } from '../../../server/src/cluster/explorer-model';
+import type { ExplorerIcon, ExplorerNode } from '../../../server/src/cluster/explorer-model';
 
 /** A codicon and the theme color to tint it with. */
 export interface IconSpec { id: string; color?: string }
 
-/**
- * Icons per health state and per node type. Health states come from the cluster core's health()
- * (ready, failing, reconciling, stalled, suspended, unknown) and the watch cache's kind states
- * (forbidden, missing, error, syncing).
- */
-export const ICONS: Readonly<Record<string, IconSpec>> = {
+const MODEL_ICONS: Record<ExplorerIcon, IconSpec> = {
   ready: { id: 'pass', color: 'testing.iconPassed' },
   failing: { id: 'error', color: 'errorForeground' },
   reconciling: { id: 'sync~spin', color: 'charts.blue' },
-  progressing: { id: 'sync~spin', color: 'charts.blue' },
   stalled: { id: 'warning', color: 'list.warningForeground' },
   suspended: { id: 'debug-pause', color: 'disabledForeground' },
   unknown: { id: 'question' },
@@ -24,25 +18,29 @@ export const ICONS: Readonly<Record<string, IconSpec>> = {
   missing: { id: 'circle-slash', color: 'disabledForeground' },
   error: { id: 'error', color: 'errorForeground' },
   syncing: { id: 'loading~spin' },
-  loading: { id: 'loading~spin' },
-  info: { id: 'info' },
+  synced: { id: 'pass' },
   // Node types
   cluster: { id: 'server-environment' },
-  health: { id: 'pulse' },
   controller: { id: 'gear' },
   sources: { id: 'repo' },
   kustomizations: { id: 'layers' },
   helmreleases: { id: 'package' },
   notifications: { id: 'bell' },
-  images: { id: 'file-media' },
   'image-automation': { id: 'file-media' },
-  namespace: { id: 'symbol-namespace' },
-  group: { id: 'folder' },
   kind: { id: 'symbol-class' },
-  object: { id: 'symbol-field' },
+  namespace: { id: 'symbol-namespace' },
   resource: { id: 'symbol-field' },
-  inventory: { id: 'symbol-field' },
   webhook: { id: 'link' },
+  info: { id: 'info' },
+};
+
+/**
+ * Icons per health state and per node type: every ExplorerIcon of the cluster core (checked by
+ * the compiler), plus the client's own error/loading nodes.
+ */
+export const ICONS: Readonly<Record<string, IconSpec>> = {
+  ...MODEL_ICONS,
+  loading: { id: 'loading~spin' },
 };
 
 /** Used when the model names an icon this table does not know. */
@@ -76,7 +74,7 @@ export function treeItemFields(node: ExplorerNode): TreeItemFields {
     tooltip: node.tooltip,
     icon: iconFor(node.icon),
     contextValue: node.contextValue,
-    collapsibleState: COLLAPSIBLE[collapsible] ?? 0,
+    collapsibleState: COLLAPSIBLE[collapsible],
   };
 }
 
