@@ -104,7 +104,7 @@ function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex
       try {
         memo = { v: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
       } catch (err) {
-        memo = { v: undefined, bomb: /alias/i.test(err instanceof Error ? err.message : '') };
+        memo = { v: undefined, bomb: /excessive alias/i.test(err instanceof Error ? err.message : '') };
       }
     }
     return memo;

@@ -2,7 +2,7 @@
  * flux/yaml-syntax and flux/duplicate-key: the parser's errors of one document. Reported for every YAML
  * document (Flux or not), except in Go/Helm template files, which the analysis skips as a whole.
  */
-import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
 import type { FluxDiagnostic } from '../types';
 import type { FluxDocument } from '../document';
 import type { RuleContext } from './context';
@@ -51,5 +51,36 @@ export function yamlSyntax(ctx: RuleContext): FluxDiagnostic[] {
       });
     }
   }
+  const star = file.text.indexOf('*', doc.startOffset);
+  const alias = star >= 0 && star < doc.endOffset ? unresolvedAlias(doc) : undefined;
+  if (alias) {
+    out.push({
+      range: file.lineIndex.range(alias.start, alias.end), severity: 'error', code: 'flux/yaml-syntax',
+      message: `${prefix}YAML syntax error: alias *${alias.name} has no anchor; define &${alias.name} earlier in the same document (anchors do not cross '---')`,
+    });
+  }
   return out;
+}
+
+/**
+ * The first alias whose anchor is not defined before it in the document. The parser accepts such aliases and
+ * only fails when the value is built, so this looks only at documents whose value could not be built.
+ */
+function unresolvedAlias(doc: FluxDocument): { name: string; start: number; end: number } | undefined {
+  if (doc.errors.length > 0 || !isCollection(doc.yaml.contents)) return undefined;
+  if (doc.value() !== undefined || doc.aliasLimitExceeded()) return undefined;
+  const anchors = new Set<string>();
+  let found: { name: string; start: number; end: number } | undefined;
+  visit(doc.yaml, (_key, node) => {
+    if (isAlias(node)) {
+      if (!anchors.has(node.source) && node.range) {
+        found = { name: node.source, start: node.range[0], end: node.range[1] };
+        return visit.BREAK;
+      }
+    } else if (node && typeof node === 'object' && 'anchor' in node && typeof node.anchor === 'string') {
+      anchors.add(node.anchor);
+    }
+    return undefined;
+  });
+  return found;
 }

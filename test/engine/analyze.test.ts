@@ -1,0 +1,144 @@
+/**
+ * analyzeText as a whole: the parse cache is shared, and real-world YAML is tolerated (CRLF, BOM, tabs,
+ * anchors and merge keys, alias bombs, Helm templates, SOPS, substitution variables, kustomize's own
+ * Kustomization, non-Flux documents, modelines, custom tags, binary content, large files).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFile } from '../../server/src/engine/document';
+import { analyze, codes, GIT_REPO, KUSTOMIZATION, one, rangeOf } from './rules/helpers';
+
+const TYPO = GIT_REPO.replace('interval: 5m', 'intervall: 5m');
+
+describe('analyzeText', () => {
+  it('uses the shared parse cache for (uri, version)', () => {
+    const uri = 'file:///cache/test.yaml';
+    analyze(TYPO, { uri, version: 7 });
+    const cached = parseFile(TYPO, { uri, version: 7 });
+    assert.equal(parseFile(TYPO, { uri, version: 7 }), cached);
+    // The analysis of the same version reads the same ParsedFile: diagnostics are identical.
+    assert.deepEqual(analyze(TYPO, { uri, version: 7 }), analyze(TYPO));
+  });
+
+  it('reports every document of a multi-document file, each with its own object prefix', () => {
+    const text = `${TYPO}---\n${KUSTOMIZATION.replace('prune: true', 'prune: maybe')}`;
+    const diags = analyze(text);
+    assert.deepEqual(codes(diags).sort(), ['flux/missing-required', 'flux/schema-type', 'flux/unknown-field']);
+    assert.match(one(diags, 'flux/schema-type').message, /^Kustomization flux-system\/apps: /);
+    assert.deepEqual(one(diags, 'flux/schema-type').range, rangeOf(text, 'maybe'));
+  });
+});
+
+describe('tolerance', () => {
+  it('CRLF line endings: same findings, ranges exclude the \\r', () => {
+    const text = TYPO.replace(/\n/g, '\r\n');
+    const d = one(analyze(text), 'flux/unknown-field');
+    assert.deepEqual(d.range, { start: { line: 6, character: 2 }, end: { line: 6, character: 11 } });
+    assert.deepEqual(codes(analyze(GIT_REPO.replace(/\n/g, '\r\n'))), []);
+  });
+
+  it('a byte order mark is not part of the first key', () => {
+    assert.deepEqual(codes(analyze(`\uFEFF${GIT_REPO}`)), []);
+    const d = one(analyze(`\uFEFF${TYPO}`), 'flux/unknown-field');
+    assert.equal(d.range.start.line, 6);
+  });
+
+  it('tabs as separators and inside values are fine', () => {
+    assert.deepEqual(codes(analyze(GIT_REPO.replace('interval: 5m', 'interval:\t5m\t# tab before comment'))), []);
+  });
+
+  it('anchors, aliases and merge keys resolve before validation; unknown fields through a merge point at the nearest key', () => {
+    const ok = `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: a\nx-base: &base {interval: 5m}\nspec:\n  <<: *base\n  url: https://x\n`;
+    assert.deepEqual(codes(analyze(ok)), ['flux/unknown-field']); // x-base is not a GitRepository field
+    const clean = `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: a\n  labels: &l {app: a}\n  annotations: *l\nspec:\n  <<: &base {interval: 5m}\n  url: https://x\n`;
+    assert.deepEqual(analyze(clean), []);
+    const bad = ok.replace('{interval: 5m}', '{interval: 5m, intervall: 1m}');
+    const d = analyze(bad).find((x) => x.message.includes('spec.intervall'));
+    // The typo exists in `spec` only through the merge: the range falls back to the `spec` key.
+    assert.deepEqual(d?.range, rangeOf(bad, 'spec'));
+  });
+
+  it('an alias without an anchor in the same document is a syntax error on the alias', () => {
+    const text = `${GIT_REPO}  ignore: &ig "*.tmp"\n---\n${GIT_REPO.replace('name: podinfo', 'name: other')}  include: *ig\n`;
+    const d = one(analyze(text), 'flux/yaml-syntax');
+    assert.deepEqual(d.range, rangeOf(text, '*ig'));
+    assert.match(d.message, /alias \*ig has no anchor; define &ig earlier in the same document/);
+  });
+
+  it('an alias bomb returns (a warning, not a hang or a crash)', () => {
+    let text = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: bomb}\nspec:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    for (let i = 1; i < 15; i++) text += `  a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    assert.deepEqual(codes(analyze(text)), ['flux/alias-limit']);
+  });
+
+  it('Go/Helm template files are not judged as YAML', () => {
+    const text = `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: {{ .Values.name }}\n{{- if .Values.git }}\nspec:\n  interval: 5 minutes\n  intervall: x\n{{- end }}\n`;
+    assert.deepEqual(analyze(text), []);
+  });
+
+  it('unquoted {{ }} inside values (a chart\'s own templating) is fine in a normal file', () => {
+    const text = GIT_REPO.replace('  ref:', '  ignore: |\n    {{ not a template line }}\n  ref:');
+    assert.deepEqual(codes(analyze(text)), []);
+  });
+
+  it('SOPS documents: ENC[...] values are never flagged, the sops block is not a field', () => {
+    const text = `${KUSTOMIZATION.replace('prune: true', 'prune: ENC[AES256_GCM,data:dHJ1ZQ==,iv:a,tag:b,type:bool]').replace('interval: 10m', 'interval: ENC[AES256_GCM,data:MTBt,iv:a,tag:b,type:str]')}sops:\n  mac: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n  lastmodified: "2024-01-01T00:00:00Z"\n  version: 3.8.1\n  age:\n    - recipient: age1qqq\n      enc: |\n        -----BEGIN AGE ENCRYPTED FILE-----\n        abc\n        -----END AGE ENCRYPTED FILE-----\n`;
+    assert.deepEqual(analyze(text), []);
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  key: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:x,iv:y,tag:z,type:str]\n';
+    assert.deepEqual(analyze(secret), []);
+  });
+
+  it('post-build substitution variables anywhere: values, keys, names, namespaces', () => {
+    const text = `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: \${APP}-apps\n  namespace: \${NS:=flux-system}\nspec:\n  interval: \${INTERVAL:=1h}\n  retryInterval: \${RETRY}\n  prune: \${PRUNE:=true}\n  path: ./clusters/\${CLUSTER}\n  sourceRef:\n    kind: \${SRC_KIND:=GitRepository}\n    name: flux-system\n  \${EXTRA}: x\n`;
+    assert.deepEqual(analyze(text), []);
+    // A default that cannot work is still judged.
+    const bad = text.replace('${INTERVAL:=1h}', '${INTERVAL:=1 hour}');
+    assert.match(one(analyze(bad), 'flux/schema-pattern').message, /spec.interval '1 hour' \(the default of \$\{INTERVAL\}\)/);
+  });
+
+  it('a kustomize.config.k8s.io Kustomization is not Flux: nothing from the Flux rules', () => {
+    const text = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: apps\nresources:\n  - a.yaml\nintervall: 5m\nprune: maybe\n';
+    assert.deepEqual(analyze(text), []);
+  });
+
+  it('non-Flux documents get nothing from the Flux rules, kind detection is by apiVersion+kind only', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: GitRepository\ndata:\n  interval: 5 minutes\n---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  intervall: 1\n---\nkind: GitRepository\nspec:\n  intervall: 5m\n---\napiVersion: example.com/v1\nkind: HelmRelease\nspec: {chart: 1, chartRef: 2}\n';
+    assert.deepEqual(analyze(text), []);
+  });
+
+  it('yaml-language-server modelines and comments are ignored', () => {
+    const text = `# yaml-language-server: $schema=https://example.com/gitrepository.json\n# comment\n${GIT_REPO}`;
+    assert.deepEqual(analyze(text), []);
+  });
+
+  it('custom tags (!env_var) and YAML core tags are tolerated', () => {
+    const text = GIT_REPO.replace('interval: 5m', 'interval: !env_var SYNC_INTERVAL').replace('url: https', 'url: !!str https');
+    assert.deepEqual(codes(analyze(text)), []);
+  });
+
+  it('document end markers and empty documents', () => {
+    assert.deepEqual(analyze(`${GIT_REPO}...\n---\n---\n# only a comment\n---\n${GIT_REPO.replace('podinfo\n', 'other\n')}...\n`), []);
+    assert.deepEqual(analyze(''), []);
+    assert.deepEqual(analyze('just a scalar\n---\n- a list\n'), []);
+  });
+
+  it('binary content (NUL bytes) is not judged', () => {
+    assert.deepEqual(analyze(`${TYPO}\u0000\u0001\u0002`), []);
+    assert.deepEqual(analyze(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]).toString('latin1')), []);
+  });
+
+  it('a 10 MB file is analysed (one huge block scalar, and one huge line)', () => {
+    const block = `${GIT_REPO}  ignore: |\n${'    /some/path/to/ignore/*.tmp\n'.repeat(Math.ceil((10 * 1024 * 1024) / 31))}`;
+    assert.ok(block.length >= 10 * 1024 * 1024);
+    assert.deepEqual(analyze(block), []);
+    const typo = block.replace('interval: 5m', 'intervall: 5m');
+    assert.deepEqual(codes(analyze(typo)).sort(), ['flux/missing-required', 'flux/unknown-field']);
+    assert.deepEqual(analyze(`a: ${'x'.repeat(10 * 1024 * 1024)}\n`), []);
+  });
+
+  it('hostile input does not throw', () => {
+    for (const t of ['{', '[', ']]]', ': : :', '- - - -', '&a *a', '*undefined_alias', '!<tag:x> {', '\t\t\t', 'a:\n\tb: c', '"unterminated', `${'['.repeat(2000)}`, `${'- '.repeat(3000)}x`]) {
+      assert.doesNotThrow(() => analyze(t), t.slice(0, 20));
+    }
+  });
+});
