@@ -115,6 +115,7 @@ export class Ctx implements vscode.Disposable {
 
   private async doConnect(context?: string): Promise<ClusterSession | undefined> {
     this.disposeSession();
+    this.setPhase('connecting', undefined);
     const rt = await this.runtime();
     let opened: ReturnType<Runtime['openKubeConfig']>;
     try {
