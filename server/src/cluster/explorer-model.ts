@@ -127,8 +127,33 @@ function webhookPath(obj: FluxObject): string | undefined {
   return typeof p === 'string' && p !== '' ? p : undefined;
 }
 
-/** The node for one Flux object; `idPrefix` scopes ids of objects shown inside another node. */
+/**
+ * Object nodes cached per (immutable) object: a rebuild after a watch event only builds nodes for
+ * the objects that changed. Keyed by context and id prefix; not used when a fixed `now` is given.
+ */
+const nodeCache = new WeakMap<FluxObject, Map<string, ExplorerNode>>();
+
+/**
+ * The node for one Flux object; `idPrefix` scopes ids of objects shown inside another node.
+ * The tooltip is computed when first read (the next-reconcile countdown is relative to that
+ * moment, or to `now` when given), so building thousands of nodes stays cheap.
+ */
 export function objectNode(obj: FluxObject, opts: { context: string; now?: number; idPrefix?: string }): ExplorerNode {
+  const cacheKey = opts.now === undefined ? `${opts.context}\u0000${opts.idPrefix ?? ''}` : undefined;
+  if (cacheKey !== undefined) {
+    const hit = nodeCache.get(obj)?.get(cacheKey);
+    if (hit) return hit;
+  }
+  const node = makeObjectNode(obj, opts);
+  if (cacheKey !== undefined) {
+    let m = nodeCache.get(obj);
+    if (!m) { m = new Map(); nodeCache.set(obj, m); }
+    m.set(cacheKey, node);
+  }
+  return node;
+}
+
+function makeObjectNode(obj: FluxObject, opts: { context: string; now?: number; idPrefix?: string }): ExplorerNode {
   const key = keyOf(obj);
   const h = health(obj);
   const row = statusRow(obj);
@@ -147,17 +172,19 @@ export function objectNode(obj: FluxObject, opts: { context: string; now?: numbe
   if (obj.kind === 'Receiver') tokens.push('receiver');
   const lazy = obj.kind === 'Kustomization' || obj.kind === 'HelmRelease';
   const baseId = objectNodeId(opts.context, key);
-  return {
+  const node: ExplorerNode = {
     id: opts.idPrefix ? `${opts.idPrefix}>${baseId}` : baseId,
     label: obj.metadata.name,
     ...(description ? { description } : {}),
-    tooltip: objectTooltip(obj, opts.now ?? Date.now()),
     icon: h.state,
     contextValue: tokens.join('.'),
     key,
     collapsible: lazy ? 'collapsed' : 'none',
     ...(lazy ? { lazy: true } : {}),
   };
+  const fixedNow = opts.now;
+  Object.defineProperty(node, 'tooltip', { enumerable: true, configurable: true, get: () => objectTooltip(obj, fixedNow ?? Date.now()) });
+  return node;
 }
 
 /** Markdown tooltip: kind and name, health, conditions, revision, last handled reconcile, next reconcile. */
@@ -203,7 +230,7 @@ function stateNode(context: string, kind: string, st: KindSyncState): ExplorerNo
   }
 }
 
-function kindChildren(snap: CacheSnapshot, kind: string, opts: ExplorerOptions, now: number): { children: ExplorerNode[]; shown: number; failing: number; total: number } {
+function kindChildren(snap: CacheSnapshot, kind: string, opts: ExplorerOptions, now: number | undefined): { children: ExplorerNode[]; shown: number; failing: number; total: number } {
   const nsFilter = opts.namespaces && opts.namespaces.length > 0 ? new Set(opts.namespaces) : undefined;
   const all = snap.objects(kind);
   let failing = 0;
@@ -218,18 +245,22 @@ function kindChildren(snap: CacheSnapshot, kind: string, opts: ExplorerOptions, 
   const children: ExplorerNode[] = [];
   const st = stateNode(opts.context, kind, snap.kindState(kind));
   if (st) children.push(st);
-  const namespaces = [...new Set(shownObjs.map((o) => o.metadata.namespace ?? ''))];
-  if (namespaces.length > 1) {
+  const byNs = new Map<string, FluxObject[]>();
+  for (const o of shownObjs) {
+    const ns = o.metadata.namespace ?? '';
+    const l = byNs.get(ns);
+    if (l) l.push(o); else byNs.set(ns, [o]);
+  }
+  if (byNs.size > 1) {
     const g = groupOf(kind);
-    for (const ns of namespaces) {
-      const objs = shownObjs.filter((o) => (o.metadata.namespace ?? '') === ns);
+    for (const [ns, objs] of byNs) {
       children.push({
         id: `ns:${opts.context}:${g}/${kind}/${ns}`, label: ns, description: String(objs.length), icon: 'namespace',
-        contextValue: 'flux.namespace', collapsible: 'expanded', children: objs.map((o) => objectNode(o, { context: opts.context, now })),
+        contextValue: 'flux.namespace', collapsible: 'expanded', children: objs.map((o) => objectNode(o, { context: opts.context, ...(now !== undefined ? { now } : {}) })),
       });
     }
   } else {
-    for (const o of shownObjs) children.push(objectNode(o, { context: opts.context, now }));
+    for (const o of shownObjs) children.push(objectNode(o, { context: opts.context, ...(now !== undefined ? { now } : {}) }));
   }
   return { children, shown: shownObjs.length, failing, total: all.length };
 }
@@ -269,7 +300,7 @@ function clusterNode(opts: ExplorerOptions): ExplorerNode {
  * cheap enough to rebuild on every batched change; ids depend only on context, kind, namespace and name.
  */
 export function buildExplorerTree(snap: CacheSnapshot, opts: ExplorerOptions): ExplorerNode[] {
-  const now = opts.now ?? Date.now();
+  const now = opts.now;
   const roots: ExplorerNode[] = [clusterNode(opts)];
   for (const sec of SECTIONS) {
     const secId = `cat:${opts.context}:${sec.id}`;
@@ -311,11 +342,11 @@ function resourceNode(parentId: string, ref: { kind: string; name: string; names
   };
 }
 
-function childFor(parentId: string, snap: CacheSnapshot, context: string, ref: { kind: string; name: string; namespace: string; group: string; apiVersion: string }, now: number): ExplorerNode {
+function childFor(parentId: string, snap: CacheSnapshot, context: string, ref: { kind: string; name: string; namespace: string; group: string; apiVersion: string }, now: number | undefined): ExplorerNode {
   const info = findKind(ref.kind, ref.group);
   if (info) {
     const obj = snap.get({ kind: info.kind, namespace: ref.namespace, name: ref.name });
-    if (obj) return objectNode(obj, { context, now, idPrefix: parentId });
+    if (obj) return objectNode(obj, { context, idPrefix: parentId, ...(now !== undefined ? { now } : {}) });
   }
   return resourceNode(parentId, ref);
 }
@@ -332,7 +363,7 @@ function messageNode(parentId: string, icon: ExplorerIcon, label: string, detail
 export async function loadChildren(conn: ClusterAccess, node: ExplorerNode, snap: CacheSnapshot, opts: { now?: number } = {}): Promise<ExplorerNode[]> {
   if (node.children) return node.children;
   if (!node.lazy || !node.key) return [];
-  const now = opts.now ?? Date.now();
+  const now = opts.now;
   const context = contextOfId(node.id);
   const obj = snap.get(node.key);
   if (!obj) return [messageNode(node.id, 'missing', `${node.key.kind} ${node.key.namespace}/${node.key.name} no longer exists`)];

@@ -1,0 +1,158 @@
+/**
+ * Cluster core benchmark: the fake API server runs in a child process (so its memory and CPU do
+ * not count against the client) holding 10,000 Flux objects. Measured in this process:
+ * - initial list + sync of every kind (`FluxWatchCache.start()`), target <= 1.5 s;
+ * - watch event -> tree model latency: a status change on the server until `buildExplorerTree`
+ *   over the batched snapshot shows the new revision, target <= 100 ms (default 100 ms batching);
+ * - the time to build the whole tree model once;
+ * - RSS and heap of this process after sync.
+ *
+ * Run with `npm run bench` (test/bench/run.ts), or `node --import tsx test/bench/cluster.bench.ts`.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { KubeConfig } from '@kubernetes/client-node';
+
+const OBJECTS = 10_000;
+const NAMESPACES = 20;
+const SAMPLES = 30;
+/** Kinds and how many of each (sums to OBJECTS). */
+const MIX: Array<[string, number]> = [['GitRepository', 3000], ['Kustomization', 3000], ['HelmRelease', 2000], ['OCIRepository', 1000], ['HelmRepository', 1000]];
+
+type ToServer = { op: 'modify'; i: number; revision: string } | { op: 'exit' };
+type FromServer = { op: 'ready'; kubeconfig: string; objects: number } | { op: 'modified'; i: number };
+
+// ------------------------------------------------------------------ child: the API server
+
+async function serve(): Promise<void> {
+  const { startApiServer } = await import('../fixture/apiserver');
+  const { addFluxObject, seedFluxInstall } = await import('../fixture/seed');
+  const server = await startApiServer({ historyLimit: 5000 });
+  seedFluxInstall(server);
+  let n = 0;
+  for (const [kind, count] of MIX) {
+    for (let i = 0; i < count; i++) {
+      const ns = `team-${n % NAMESPACES}`;
+      addFluxObject(server, kind, { namespace: ns, name: `${kind.toLowerCase()}-${i}`, spec: { interval: '10m', url: 'https://example.invalid/repo' }, revision: `main@sha1:${'0'.repeat(40)}` });
+      n++;
+    }
+  }
+  const send = (m: FromServer): void => { process.send?.(m); };
+  process.on('message', (m: ToServer) => {
+    if (m.op === 'exit') { void server.close().then(() => process.exit(0)); return; }
+    const ns = `team-${m.i % NAMESPACES}`;
+    server.patch({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' }, ns, `gitrepository-${m.i}`, {
+      status: { artifact: { revision: m.revision } },
+    });
+    send({ op: 'modified', i: m.i });
+  });
+  send({ op: 'ready', kubeconfig: server.kubeconfigPath, objects: n });
+}
+
+// ------------------------------------------------------------------ parent: the client
+
+function gc(): void {
+  v8.setFlagsFromString('--expose-gc');
+  const fn = vm.runInNewContext('gc') as (() => void) | undefined;
+  fn?.();
+}
+
+function mb(bytes: number): string { return `${(bytes / 1024 / 1024).toFixed(1)} MB`; }
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Runs the benchmark; returns the figures by name. */
+export async function benchCluster(): Promise<Record<string, string | number>> {
+  const { ClusterConnection } = await import('../../server/src/cluster/connection');
+  const { FluxWatchCache } = await import('../../server/src/cluster/watch-cache');
+  const { buildExplorerTree, objectNodeId } = await import('../../server/src/cluster/explorer-model');
+  type Node = import('../../server/src/cluster/explorer-model').ExplorerNode;
+
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', 'tsx'], env: { ...process.env, FW_CLUSTER_BENCH_SERVER: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiters: Array<(m: FromServer) => void> = [];
+  child.on('message', (m: FromServer) => { for (const w of waiters.splice(0)) w(m); });
+  const next = (): Promise<FromServer> => new Promise((r) => waiters.push(r));
+  try {
+    const ready = await next();
+    if (ready.op !== 'ready') throw new Error('bench server did not start');
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const kc = new KubeConfig();
+    kc.loadFromFile(ready.kubeconfig);
+    const conn = new ClusterConnection({ kubeConfig: kc });
+    const cache = new FluxWatchCache(conn);
+    const t0 = performance.now();
+    await cache.start();
+    const syncMs = performance.now() - t0;
+    const snap = cache.snapshot();
+    const synced = snap.kinds.reduce((n, k) => n + snap.objects(k).length, 0);
+
+    const tb = performance.now();
+    let tree = buildExplorerTree(snap, { context: 'fake' });
+    const buildMs = performance.now() - tb;
+
+    gc();
+    const mem = process.memoryUsage();
+
+    // Watch event -> model latency.
+    const find = (nodes: readonly Node[], id: string): Node | undefined => {
+      for (const n of nodes) {
+        if (n.id === id) return n;
+        const c = n.children ? find(n.children, id) : undefined;
+        if (c) return c;
+      }
+      return undefined;
+    };
+    await new Promise((r) => setTimeout(r, 300)); // let the watches open
+    const latencies: number[] = [];
+    for (let s = 0; s < SAMPLES; s++) {
+      const i = (s * 97) % 3000;
+      const revision = `main@sha1:${(s + 1).toString(16).padStart(40, 'a')}`;
+      const id = objectNodeId('fake', { kind: 'GitRepository', namespace: `team-${i % NAMESPACES}`, name: `gitrepository-${i}` });
+      const expected = `main@sha1:${revision.slice(10, 18)}`;
+      const seen = new Promise<number>((resolve) => {
+        const off = cache.onDidChange((sn) => {
+          tree = buildExplorerTree(sn, { context: 'fake' });
+          if (find(tree, id)?.description === expected) { off(); resolve(performance.now()); }
+        });
+      });
+      const start = performance.now();
+      child.send({ op: 'modify', i, revision } satisfies ToServer);
+      latencies.push((await seen) - start);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    latencies.sort((a, b) => a - b);
+    cache.dispose();
+    conn.dispose();
+    return {
+      objects: synced,
+      'initial list+sync (ms, target <= 1500)': Math.round(syncMs),
+      'tree model build, all objects (ms)': Math.round(buildMs),
+      'watch event -> tree model p50 (ms, target <= 100)': Math.round(percentile(latencies, 50)),
+      'watch event -> tree model p95 (ms)': Math.round(percentile(latencies, 95)),
+      'watch event -> tree model max (ms)': Math.round(latencies[latencies.length - 1] ?? NaN),
+      'client RSS after sync': mb(mem.rss),
+      'client heap used after sync': mb(mem.heapUsed),
+      'client heap growth for the cache': mb(mem.heapUsed - heapBefore),
+    };
+  } finally {
+    child.send({ op: 'exit' } satisfies ToServer);
+    await new Promise((r) => { child.once('exit', r); setTimeout(r, 3000).unref(); });
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+if (process.env.FW_CLUSTER_BENCH_SERVER === '1') {
+  void serve();
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  benchCluster().then((r) => {
+    for (const [k, v] of Object.entries(r)) console.log(`${k}: ${v}`);
+    process.exit(0);
+  }, (err: unknown) => { console.error(err); process.exit(1); });
+}
