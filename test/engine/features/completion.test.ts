@@ -124,6 +124,25 @@ describe('completion: keys', () => {
     assert.deepEqual(labels(list).sort(), ['metadata', 'spec']);
   });
 
+  it('offers metadata fields a manifest sets, name and namespace first, none the API server sets', () => {
+    const list = items('apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  <|>');
+    const sorted = list.slice().sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((i) => i.label);
+    assert.deepEqual(sorted.slice(0, 4), ['name', 'namespace', 'labels', 'annotations']);
+    for (const serverSet of ['uid', 'resourceVersion', 'creationTimestamp', 'managedFields', 'generation']) assert.ok(!sorted.includes(serverSet), serverSet);
+  });
+
+  it('offers the kinds of the document\'s group when completing the kind key', () => {
+    const kind = items('apiVersion: notification.toolkit.fluxcd.io/v1beta3\nki<|>').find((i) => i.label === 'kind')!;
+    const expected = FLUX_KINDS.filter((k) => k.group === 'notification.toolkit.fluxcd.io').map((k) => k.kind);
+    assert.equal(kind.insertText, `kind: \${1|${expected.join(',')}|}`);
+  });
+
+  it('completes values right after the colon with a leading space', () => {
+    const list = items(`${GIT_HEAD}  suspend:<|>`);
+    assert.deepEqual(list.map((i) => i.insertText).sort(), [' false', ' true']);
+    assert.deepEqual(list[0]!.range, { start: { line: 6, character: 10 }, end: { line: 6, character: 10 } });
+  });
+
   it('handles CRLF line endings like LF', () => {
     const text = `${GIT_HEAD}  url: https://example.com/x\n  ref:\n    <|>\n`.replace(/\n/g, '\r\n');
     const list = items(text);

@@ -29,6 +29,14 @@ export interface EngineCompletionItem {
 
 const TOP_LEVEL_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'];
 
+/** ObjectMeta fields the API server sets: never written in a manifest, so never offered. */
+const SERVER_SET_METADATA = new Set([
+  'creationTimestamp', 'deletionGracePeriodSeconds', 'deletionTimestamp', 'generation', 'managedFields',
+  'resourceVersion', 'selfLink', 'uid',
+]);
+/** The metadata fields a manifest usually has, offered first (name and namespace identify the object). */
+const METADATA_FIRST = ['name', 'namespace', 'labels', 'annotations'];
+
 interface Cursor {
   file: ParsedFile;
   line: number;
@@ -149,7 +157,7 @@ function wordAround(text: string, col: number, start: number): [number, number] 
 
 function keyItems(
   cur: Cursor, parent: SchemaNode, present: Set<string>, kindInfo: FluxKindInfo | undefined,
-  keyCol: number, extraIndent: number, excludeStatus: boolean,
+  keyCol: number, extraIndent: number, excludeStatus: boolean, isMetadata = false,
 ): EngineCompletionItem[] {
   const props = parent.properties;
   if (!props) return [];
@@ -163,7 +171,9 @@ function keyItems(
   for (const [key, s] of Object.entries(props)) {
     if (present.has(key)) continue;
     if (excludeStatus && key === 'status') continue;
-    const isReq = required.has(key);
+    if (isMetadata && SERVER_SET_METADATA.has(key)) continue;
+    const isReq = required.has(key) || (isMetadata && key === 'name');
+    const rank = isMetadata && METADATA_FIRST.includes(key) ? `0${METADATA_FIRST.indexOf(key)}` : isReq ? '0' : '1';
     let insertText: string;
     let format: 'snippet' | 'plain';
     if (hasColon) {
@@ -183,7 +193,7 @@ function keyItems(
       insertText,
       insertTextFormat: format,
       range: r,
-      sortText: `${isReq ? 0 : 1}${key}`,
+      sortText: `${rank}${key}`,
       filterText: key,
     });
   }
@@ -209,7 +219,9 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
 
   // Value position: `key: partial`.
   if (info.key !== undefined && info.value !== undefined && !/^[|>]/.test(info.value)) {
-    const valueStart = before.length - before.replace(/^.*?:[ \t]+/, '').length;
+    // Right after the colon (the `:` trigger character): values are inserted with a leading space.
+    const glued = info.value === '' && before.endsWith(':');
+    const valueStart = glued ? col : before.length - before.replace(/^.*?:[ \t]+/, '').length;
     if (valueStart <= keyCol) return [];
     let valueEnd = col;
     while (valueEnd < text.length && text[valueEnd] !== '#' && text[valueEnd] !== '\r') valueEnd++;
@@ -217,11 +229,13 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
     const r = range(position.line, valueStart, valueEnd);
     const path = pathOfColumn(file, docStart, position.line, keyCol, info.dashes);
     if (!path) return [];
-    if (path.length === 0 && info.key === 'apiVersion') return apiVersionItems(kind, r);
-    if (path.length === 0 && info.key === 'kind') return kindItems(apiVersion, r);
+    const spaced = (list: EngineCompletionItem[]): EngineCompletionItem[] =>
+      glued ? list.map((it) => ({ ...it, insertText: ` ${it.insertText ?? it.label}`, filterText: ` ${it.label}` })) : list;
+    if (path.length === 0 && info.key === 'apiVersion') return spaced(apiVersionItems(kind, r));
+    if (path.length === 0 && info.key === 'kind') return spaced(kindItems(apiVersion, r));
     const hit = schemaFor(registry, apiVersion, kind);
     if (!hit?.root) return [];
-    return scalarValueItems(schemaAtPath(hit.root, [...path, info.key]), r);
+    return spaced(scalarValueItems(schemaAtPath(hit.root, [...path, info.key]), r));
   }
   if (info.key !== undefined || info.value !== undefined) return [];
   // Key position: only indentation, sequence indicators and a partial key before the cursor.
@@ -238,11 +252,19 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
     if (apiVersion && !isFluxGroup(splitApiVersion(apiVersion).group)) return [];
     const hit = schemaFor(registry, apiVersion, kind);
     const present = siblingKeys(file, docStart, docEnd, position.line, 0, false);
-    const root: SchemaNode = hit?.root ?? { properties: Object.fromEntries(TOP_LEVEL_KEYS.map((k) => [k, {}])) };
+    const root: SchemaNode = hit?.root ?? {
+      properties: Object.fromEntries(TOP_LEVEL_KEYS.map((k): [string, SchemaNode] => [k, { type: k === 'metadata' || k === 'spec' ? 'object' : 'string' }])),
+    };
     const kindInfo = hit?.kindInfo ?? (kind ? findKind(kind) : undefined);
     items.push(...keyItems(cur, root, present, kindInfo, keyCol, 0, true).map((it) => {
-      if (it.label === 'apiVersion' && kindInfo && it.insertTextFormat === 'snippet') {
+      if (it.insertTextFormat !== 'snippet') return it;
+      if (it.label === 'apiVersion' && kindInfo) {
         return { ...it, insertText: `apiVersion: ${kindInfo.group}/${kindInfo.current}` };
+      }
+      if (it.label === 'kind') {
+        const group = apiVersion ? splitApiVersion(apiVersion).group : undefined;
+        const kinds = FLUX_KINDS.filter((k) => group === undefined || k.group === group).map((k) => k.kind);
+        if (kinds.length > 0) return { ...it, insertText: `kind: \${1|${kinds.join(',')}|}` };
       }
       return it;
     }));
@@ -262,7 +284,8 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
   }
   const present = siblingKeys(file, docStart, docEnd, position.line, keyCol, info.dashes.length > 0);
   const extra = info.dashes.length > 0 ? keyCol - info.indent : 0;
-  return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false);
+  const isMetadata = path.length === 1 && path[0] === 'metadata';
+  return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false, isMetadata);
 }
 
 /** Completion items at a position. Never throws: bad input yields no items. */
