@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { FluxEngine } from '../../server/src/engine/engine';
 import type { FluxDiagnostic, Position } from '../../server/src/engine/types';
 
-const HANG_GUARD = { timeout: 240_000 };
+const HANG_GUARD = { timeout: 600_000 };
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);
 
 /** mulberry32: a small seeded PRNG, so a failing input can be reproduced from its seed. */
