@@ -186,6 +186,7 @@ describe('completion: values', () => {
     assert.deepEqual(items(`${GIT_HEAD}  # a comment <|>`), []);
     assert.deepEqual(items(`${KS_HEAD}  patches:\n    - patch: |\n        - op: add\n          <|>`), []);
     assert.deepEqual(items('apiVersion: v1\nkind: ConfigMap\ndata:\n  <|>'), []);
+    assert.deepEqual(items('kind: ConfigMap\n<|>'), []);
     assert.deepEqual(items('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n<|>'), []);
   });
 });

@@ -250,6 +250,7 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
       items.push(...pairItems(registry, range(position.line, 0, we)));
     }
     if (apiVersion && !isFluxGroup(splitApiVersion(apiVersion).group)) return [];
+    if (!apiVersion && kind && !findKind(kind)) return []; // e.g. a ConfigMap still missing its apiVersion
     const hit = schemaFor(registry, apiVersion, kind);
     const present = siblingKeys(file, docStart, docEnd, position.line, 0, false);
     const root: SchemaNode = hit?.root ?? {
