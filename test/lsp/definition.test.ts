@@ -70,6 +70,21 @@ describe('language server: definition', () => {
     assert.deepEqual(await client.request('textDocument/definition', { textDocument: { uri: ksUri }, position: { line: 12, character: 13 } }), []);
   });
 
+  it('finds an object by kind, name and namespace (flux/findObject)', async () => {
+    const sourceUri = pathToFileURL(path.join(dir, 'clusters', 'prod', 'source.yaml')).toString();
+    interface Found { uri: string; range: Loc['range']; selectionRange: Loc['range']; namespace?: string }
+    let found: Found[] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      found = await client.request<Found[]>('flux/findObject', { kind: 'GitRepository', name: 'podinfo', namespace: 'flux-system' });
+      if (found.length === 0) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.deepEqual(found.map((f) => [f.uri, f.namespace]), [[sourceUri, 'flux-system']]);
+    assert.deepEqual(found[0]!.selectionRange, { start: { line: 3, character: 8 }, end: { line: 3, character: 15 } });
+    assert.equal((await client.request<Found[]>('flux/findObject', { kind: 'GitRepository', name: 'podinfo' })).length, 1);
+    assert.deepEqual(await client.request('flux/findObject', { kind: 'GitRepository', name: 'podinfo', namespace: 'other' }), []);
+    assert.deepEqual(await client.request('flux/findObject', { kind: 42 }), []);
+  });
+
   it('answers nothing off a reference', async () => {
     const uri = pathToFileURL(path.join(dir, 'clusters', 'prod', 'ks.yaml')).toString();
     assert.deepEqual(await client.request('textDocument/definition', { textDocument: { uri }, position: { line: 6, character: 13 } }), []);

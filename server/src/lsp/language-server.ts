@@ -18,7 +18,10 @@ import {
   type InitializeResult,
   type Location,
   type LocationLink,
+  type Range,
   FileChangeType,
+  DidChangeWatchedFilesNotification,
+  RequestType,
 } from 'vscode-languageserver';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -87,6 +90,25 @@ async function readSmallFile(file: string): Promise<string | undefined> {
   }
 }
 
+/** Params of the `flux/findObject` request ("open definition in workspace" from the cluster explorer). */
+export interface FindObjectParams {
+  kind: string;
+  name: string;
+  /** When given, an object declaring this namespace wins; objects declaring none still match. */
+  namespace?: string;
+}
+
+/** One object found by `flux/findObject`: its file, its document's range and its metadata.name's range. */
+export interface FoundObject {
+  uri: string;
+  range: Range;
+  selectionRange: Range;
+  namespace?: string;
+}
+
+/** `flux/findObject`: where a Flux object is defined in the workspace (empty when it is not). */
+export const FindObjectRequest = new RequestType<FindObjectParams, FoundObject[], void>('flux/findObject');
+
 function toLspDiagnostic(d: FluxDiagnostic): Diagnostic {
   return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'flux', message: d.message, data: d.data };
 }
@@ -112,6 +134,7 @@ export function startLanguageServer(connection: Connection): void {
   const timers = new Map<string, NodeJS.Timeout>();
   let debounceMs = 200;
   let linkSupport = false;
+  let watchRegistration = false;
   let workspaceRoots: string[] = [];
 
   const logError = (what: string, err: unknown): void => {
@@ -153,6 +176,7 @@ export function startLanguageServer(connection: Connection): void {
     if (typeof opts.debounceMs === 'number' && opts.debounceMs >= 0) debounceMs = opts.debounceMs;
     engine.configure(opts);
     linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
+    watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceRoots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     return {
@@ -185,6 +209,10 @@ export function startLanguageServer(connection: Connection): void {
   };
 
   connection.onInitialized(() => {
+    if (watchRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+        .catch((err: unknown) => logError('file watcher registration', err));
+    }
     void (async () => {
       for (const root of workspaceRoots) {
         for await (const file of yamlFiles(root)) {
@@ -269,6 +297,21 @@ export function startLanguageServer(connection: Connection): void {
       return targets.map((t) => ({ uri: t.uri, range: t.selectionRange }));
     } catch (err) {
       logError('definition', err);
+      return [];
+    }
+  });
+
+  connection.onRequest(FindObjectRequest, (params): FoundObject[] => {
+    if (typeof params?.kind !== 'string' || typeof params.name !== 'string') return [];
+    const namespace = typeof params.namespace === 'string' && params.namespace !== '' ? params.namespace : undefined;
+    try {
+      return engine.findObject(params.kind, params.name, namespace).map((o) => {
+        const found: FoundObject = { uri: o.uri, range: o.range, selectionRange: o.nameRange };
+        if (o.namespace !== undefined) found.namespace = o.namespace;
+        return found;
+      });
+    } catch (err) {
+      logError('flux/findObject', err);
       return [];
     }
   });
