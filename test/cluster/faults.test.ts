@@ -299,4 +299,16 @@ describe('cluster core faults', () => {
     assert.equal(pc.snapshot().kindState('GitRepository').state, 'synced');
     assert.deepEqual(names(pc.snapshot(), 'GitRepository'), ['flux-system/podinfo']);
   });
+
+  test('a missing kind notices its CRD being installed later', async () => {
+    const s = await server({ fluxCrds: ['GitRepository'] });
+    const c = cache(connect(s), { kinds: ['GitRepository', 'Kustomization'], missingRecheckMs: 50 });
+    await c.start();
+    assert.equal(c.snapshot().kindState('Kustomization').state, 'missing');
+    s.installFluxCrds(['Kustomization']);
+    addKustomization(s, { namespace: 'flux-system', name: 'late' });
+    await until(() => c.snapshot().kindState('Kustomization').state === 'synced', 'Kustomization synced after install');
+    assert.deepEqual(names(c.snapshot(), 'Kustomization'), ['flux-system/late']);
+    assert.equal(c.snapshot().kindState('GitRepository').state, 'synced');
+  });
 });

@@ -4,7 +4,7 @@
  * AbortController that cancels every request started through it when disposed.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { type ClusterAccess, DEFAULT_FLUX_NAMESPACE } from './get';
+import { type ClusterAccess, ClusterCallError, DEFAULT_FLUX_NAMESPACE } from './get';
 import { contextNamespace, withContext } from './kubeconfig';
 
 /** Options of {@link ClusterConnection}. */
@@ -40,8 +40,9 @@ export class ClusterConnection implements ClusterAccess {
 
   /** Throws ClusterCallError ('invalid') when the context does not exist or the kubeconfig has none. */
   constructor(opts: ClusterConnectionOptions) {
-    const context = opts.context ?? opts.kubeConfig.getCurrentContext();
-    this.kubeConfig = withContext(opts.kubeConfig, context ?? '');
+    const context = opts.context || opts.kubeConfig.getCurrentContext();
+    if (!context) throw new ClusterCallError('invalid', 'the kubeconfig has no current context: pick a context (Flux: Select Context, or --context)');
+    this.kubeConfig = withContext(opts.kubeConfig, context);
     this.contextName = context;
     this.fluxNamespace = opts.fluxNamespace || DEFAULT_FLUX_NAMESPACE;
     if (opts.requestTimeoutMs !== undefined) this.requestTimeoutMs = opts.requestTimeoutMs;

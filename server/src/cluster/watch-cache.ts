@@ -19,7 +19,7 @@
 import { CoreV1Api, CustomObjectsApi, Watch } from '@kubernetes/client-node';
 import { FLUX_KINDS, type FluxKindInfo } from '../engine/kinds';
 import {
-  type ClusterAccess, type ClusterFailure, kindInfo, requestOptions, resolveVersion, toClusterError,
+  type ClusterAccess, type ClusterFailure, forgetDiscovery, kindInfo, requestOptions, resolveVersion, toClusterError,
 } from './get';
 import { contextNamespace } from './kubeconfig';
 import type { FluxObject, ObjectKey } from './types';
@@ -68,6 +68,8 @@ export interface WatchCacheOptions {
   pageSize?: number;
   /** Watch `timeoutSeconds` (default a random 300-600 s, as client-go); the cache resumes afterwards. */
   watchTimeoutSeconds?: number;
+  /** How often a 'missing' kind checks again whether its CRD got installed, in ms (default 60 000; 0 = never). */
+  missingRecheckMs?: number;
 }
 
 /** Listener of {@link FluxWatchCache.onDidChange}. */
@@ -137,6 +139,7 @@ export class FluxWatchCache {
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly pageSize: number;
   private readonly watchTimeoutSeconds?: number;
+  private readonly missingRecheckMs: number;
   private entries = new Map<string, KindEntry>();
   private gen = 0;
   private snapVersion = 0;
@@ -159,6 +162,7 @@ export class FluxWatchCache {
     this.backoff = opts.backoff ?? { initialMs: 500, maxMs: 30_000 };
     this.pageSize = Math.max(1, opts.pageSize ?? 500);
     if (opts.watchTimeoutSeconds !== undefined) this.watchTimeoutSeconds = opts.watchTimeoutSeconds;
+    this.missingRecheckMs = Math.max(0, opts.missingRecheckMs ?? 60_000);
     this.resetEntries();
   }
 
@@ -328,7 +332,12 @@ export class FluxWatchCache {
       const version = await resolveVersion(acc, info);
       if (!this.live(gen)) return;
       if (!version) {
-        this.setState(e, { state: 'missing', message: `${info.kind}: the ${info.plural}.${info.group} CRD is not installed in the cluster` });
+        if (e.state.state !== 'missing') {
+          this.setState(e, { state: 'missing', message: `${info.kind}: the ${info.plural}.${info.group} CRD is not installed in the cluster` });
+        }
+        if (this.missingRecheckMs > 0) {
+          this.later(gen, this.missingRecheckMs, () => { forgetDiscovery(this.conn); void this.runKind(e, gen); });
+        }
         return;
       }
       e.version = version;
