@@ -116,7 +116,16 @@ export class Ctx implements vscode.Disposable {
   private async doConnect(context?: string): Promise<ClusterSession | undefined> {
     this.disposeSession();
     this.setPhase('connecting', undefined);
-    const rt = await this.runtime();
+    let rt: Runtime;
+    try {
+      rt = await this.runtime();
+    } catch (err) {
+      // The Kubernetes client needs a recent Node (the extension host's is process.versions.node).
+      const why = err instanceof Error ? err.message : String(err);
+      this.log.appendLine(`cannot load the Kubernetes client: ${why}`);
+      this.setPhase('error', `cannot load the Kubernetes client on Node ${process.versions.node} (${why}); update VS Code`);
+      return undefined;
+    }
     let opened: ReturnType<Runtime['openKubeConfig']>;
     try {
       opened = rt.openKubeConfig(this.settings, process.env.KUBECONFIG);
