@@ -12,7 +12,7 @@ import { findKind } from '../engine/kinds';
 import type { FluxCheck } from './check';
 import { type ClusterAccess, ClusterCallError } from './get';
 import { HelmStorageError, readHelmRelease } from './helm-storage';
-import { apiVersionOf, inventoryOf } from './inventory';
+import { apiVersionOf, inventoryOf, isLikelyNamespaced } from './inventory';
 import { formatDuration, health, type HealthState, isSuspended, nextReconcile, statusRow } from './status';
 import type { FluxObject, ObjectKey } from './types';
 import type { CacheSnapshot, KindSyncState } from './watch-cache';
@@ -379,7 +379,7 @@ export async function loadChildren(conn: ClusterAccess, node: ExplorerNode, snap
       return rel.objects.map((o) => {
         const i = o.apiVersion.lastIndexOf('/');
         const group = i < 0 ? '' : o.apiVersion.slice(0, i);
-        return childFor(node.id, snap, context, { kind: o.kind, name: o.name, namespace: o.namespace || rel.releaseNamespace, group, apiVersion: o.apiVersion }, now);
+        return childFor(node.id, snap, context, { kind: o.kind, name: o.name, namespace: o.namespace || (isLikelyNamespaced(o.kind) ? rel.releaseNamespace : ''), group, apiVersion: o.apiVersion }, now);
       });
     } catch (err) {
       if (err instanceof ClusterCallError && err.failure === 'aborted') throw err;

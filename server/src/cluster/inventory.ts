@@ -128,8 +128,8 @@ const CLUSTER_SCOPED = new Set([
   'RuntimeClass', 'CSIDriver', 'Node', 'ClusterIssuer', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
 ]);
 
-/** Helm fills the release namespace into namespaced objects that omit one. */
-function isLikelyNamespaced(kind: string): boolean {
+/** Helm fills the release namespace into namespaced objects that omit one (false for well-known cluster-scoped kinds). */
+export function isLikelyNamespaced(kind: string): boolean {
   return !CLUSTER_SCOPED.has(kind);
 }
 

@@ -24,7 +24,14 @@ export interface KubeconfigSource {
    * in tests to avoid reading the user's home directory.
    */
   useDefaultPath?: boolean;
+  /**
+   * When no file names a kubeconfig and none exists at the default path, use the pod's service
+   * account (in-cluster config) if running in a pod. Default true.
+   */
+  inCluster?: boolean;
 }
+
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** One context of a kubeconfig, as shown in a context picker. */
 export interface KubeContextInfo {
@@ -77,6 +84,13 @@ export function loadKubeConfig(src: KubeconfigSource): KubeConfig {
     for (const u of one.getUsers()) if (!users.some((x) => x.name === u.name)) users.push(u);
     for (const c of one.getContexts()) if (!contexts.some((x) => x.name === c.name)) contexts.push(c);
     if (!current && one.getCurrentContext()) current = one.getCurrentContext();
+  }
+  if (loaded === 0 && (src.inCluster ?? true) && files.length > 0 && !src.paths?.length && !src.env?.trim()
+    && process.env.KUBERNETES_SERVICE_HOST && fs.existsSync(SERVICE_ACCOUNT_TOKEN)) {
+    // Running in a pod without a kubeconfig: the service account, as kubectl and client-go do.
+    const kc = new KubeConfig();
+    kc.loadFromCluster();
+    return kc;
   }
   if (loaded === 0) {
     throw new ClusterCallError('invalid', files.length === 0
