@@ -35,6 +35,8 @@ export class Ctx implements vscode.Disposable {
   phase: ClusterPhase = 'none';
   /** Why there is no session (no kubeconfig, bad context, unreachable), when any. */
   problem?: string;
+  /** True once the Flux view opened or a cluster command ran: settings changes then reconnect. */
+  private clusterWanted = false;
   /** The context the session is for (or being connected to). */
   contextName?: string;
 
@@ -108,6 +110,7 @@ export class Ctx implements vscode.Disposable {
 
   /** (Re)connects to `context` (default: chooseContext). Disposes the previous session. */
   connect(context?: string): Promise<ClusterSession | undefined> {
+    this.clusterWanted = true;
     const run = this.doConnect(context);
     this.connecting = run;
     return run.finally(() => { if (this.connecting === run) this.connecting = undefined; });
@@ -182,7 +185,8 @@ export class Ctx implements vscode.Disposable {
     this.settings = readConfig();
     for (const p of this.settings.problems) this.log.appendLine(`settings: ${p}`);
     if (parts.languageServer) void this.lsp.sync(this.settings);
-    if (parts.cluster && (this.session || this.phase !== 'none')) void this.connect();
+    // Reconnect when the cluster was ever asked for (view opened or a command ran), even if that failed.
+    if (parts.cluster && this.clusterWanted) void this.connect();
     else if (parts.tree) this.changed.fire();
   }
 

@@ -193,3 +193,21 @@ test('untrusted workspace: a workspace kubeconfig setting is ignored', async () 
     state.settings.get('fluxWorkbench.kubeconfig')!.workspace = undefined;
   }
 });
+
+test('no kubeconfig: the tree is empty (welcome view), Select Context explains the fix', async () => {
+  setSetting('fluxWorkbench.kubeconfig', '/nonexistent/kubeconfig');
+  await until('state none', () => state.contextKeys.get('fluxWorkbench.clusterState') === 'none');
+  assert.deepEqual(await provider().getChildren(), []);
+  const before = state.messages.length;
+  await state.commands.get('fluxWorkbench.selectContext')?.();
+  const m = state.messages.slice(before);
+  assert.equal(m.length, 1);
+  assert.equal(m[0]?.level, 'error');
+  assert.match(m[0]?.text ?? '', /\/nonexistent\/kubeconfig/);
+  assert.match(m[0]?.text ?? '', /fluxWorkbench\.kubeconfig/);
+  // Commands that need a cluster say so instead of failing obscurely.
+  await state.commands.get('fluxWorkbench.reconcile')?.();
+  assert.match(state.messages.at(-1)?.text ?? '', /no cluster connection .*Select a context/);
+  setSetting('fluxWorkbench.kubeconfig', server.kubeconfigPath);
+  await until('connected again', () => state.contextKeys.get('fluxWorkbench.clusterState') === 'connected');
+});
