@@ -46,7 +46,7 @@ export class FluxEngine {
   }
 
   completion(text: string, uri: string, version: number, position: Position): EngineCompletionItem[] {
-    return complete(parseFile(text, { uri, version }), position, this.registry);
+    return complete(parseFile(text, { uri, version }), position, this.registry, this.index);
   }
 
   hover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {

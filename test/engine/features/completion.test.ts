@@ -5,6 +5,7 @@ import { SchemaRegistry, schemaAtPath } from '../../../server/src/engine/schema/
 import { FLUX_KINDS, findKind } from '../../../server/src/engine/kinds';
 import type { SchemaNode } from '../../../server/src/engine/schema/types';
 import { parseText } from '../../../server/src/engine/document';
+import { WorkspaceIndex } from '../../../server/src/engine/index';
 import { GIT_HEAD, KS_HEAD, withCursor } from './helpers';
 
 const registry = SchemaRegistry.bundled();
@@ -200,5 +201,34 @@ describe('completion: robustness', () => {
         assert.ok(Array.isArray(complete(file, position, registry)));
       }
     }
+  });
+});
+
+describe('completion: reference names from the workspace index', () => {
+  const index = new WorkspaceIndex();
+  index.update('file:///ws/sources.yaml', `${GIT_HEAD}  interval: 1m\n---\n${GIT_HEAD.replace('podinfo', 'other').replace('flux-system', 'team-a')}  interval: 1m\n---\n`
+    + 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: charts\n  namespace: flux-system\nspec:\n  interval: 1h\n');
+  index.update('file:///ws/infra.yaml', KS_HEAD.replace('name: apps', 'name: infra'));
+  const withIndex = (text: string): EngineCompletionItem[] => {
+    const { file, position } = withCursor(text);
+    return complete(file, position, registry, index);
+  };
+
+  it('offers objects of the sourceRef kind, those in the resolved namespace first', () => {
+    const list = withIndex(`${KS_HEAD}  sourceRef:\n    kind: GitRepository\n    name: <|>\n`);
+    assert.deepEqual(labels(list).sort(), ['other', 'podinfo']);
+    const sorted = list.slice().sort((a, b) => a.sortText!.localeCompare(b.sortText!));
+    assert.equal(sorted[0]!.label, 'podinfo', 'same namespace (flux-system) first');
+    assert.equal(sorted[0]!.detail, 'GitRepository flux-system/podinfo');
+  });
+
+  it('uses the kind written below the name, and the same kind for dependsOn', () => {
+    assert.deepEqual(labels(withIndex(`${KS_HEAD}  sourceRef:\n    name: <|>\n    kind: OCIRepository\n`)), ['charts']);
+    assert.deepEqual(labels(withIndex(`${KS_HEAD}  dependsOn:\n    - name: <|>\n`)), ['infra']);
+  });
+
+  it('offers no names outside references or without an index', () => {
+    assert.deepEqual(withIndex(`${KS_HEAD.replace('name: apps', 'name: <|>')}`), []);
+    assert.deepEqual(items(`${KS_HEAD}  sourceRef:\n    kind: GitRepository\n    name: <|>\n`), []);
   });
 });

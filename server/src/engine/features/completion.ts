@@ -3,7 +3,9 @@
  * any depth (required first, present ones left out), enum and boolean values. It reads the cursor's
  * context from the indentation (text-context.ts), so it works on half-typed YAML.
  */
-import type { ParsedFile } from '../document/parse';
+import { documentAt, type ParsedFile } from '../document/parse';
+import { referenceFieldAt } from '../index/references';
+import type { WorkspaceIndex } from '../index/workspace-index';
 import { FLUX_KINDS, findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import { schemaAtPath, type SchemaRegistry } from '../schema/registry';
 import type { SchemaNode } from '../schema/types';
@@ -156,7 +158,7 @@ function wordAround(text: string, col: number, start: number): [number, number] 
 }
 
 function keyItems(
-  cur: Cursor, parent: SchemaNode, present: Set<string>, kindInfo: FluxKindInfo | undefined,
+  cur: Cursor, parent: SchemaNode, present: ReadonlyMap<string, string>, kindInfo: FluxKindInfo | undefined,
   keyCol: number, extraIndent: number, excludeStatus: boolean, isMetadata = false,
 ): EngineCompletionItem[] {
   const props = parent.properties;
@@ -200,7 +202,38 @@ function keyItems(
   return out;
 }
 
-function complete0(file: ParsedFile, position: Position, registry: SchemaRegistry): EngineCompletionItem[] {
+/**
+ * Names for a reference's `name` (sourceRef, dependsOn[], ...): the workspace's objects of the referenced
+ * kind, those in the namespace the reference resolves to first.
+ */
+function referenceNameItems(
+  file: ParsedFile, cur: Cursor, docKind: string, mapPath: Path, keyCol: number, dashes: number[], index: WorkspaceIndex, r: Range,
+): EngineCompletionItem[] {
+  const field = referenceFieldAt(docKind, mapPath);
+  if (!field) return [];
+  const siblings = siblingKeys(file, cur.docStart, cur.docEnd, cur.line, keyCol, dashes.length > 0);
+  const refKind = siblings.get('kind') || field.defaultKind;
+  const kinds = refKind ? [refKind] : [...(field.allowedKinds ?? [])];
+  const lineStart = file.lineIndex.offsetAt({ line: cur.docStart, character: 0 });
+  const referrerNs = documentAt(file, lineStart)?.namespace;
+  const ns = (field.namespaced ? siblings.get('namespace') : undefined) || referrerNs;
+  const out: EngineCompletionItem[] = [];
+  const seen = new Set<string>();
+  for (const o of index.all()) {
+    if (!kinds.includes(o.kind)) continue;
+    const label = `${o.kind}/${o.namespace ?? ''}/${o.name}`;
+    if (seen.has(label)) continue;
+    seen.add(label);
+    const near = ns === undefined || o.namespace === undefined || o.namespace === ns;
+    out.push({
+      label: o.name, kind: 'value', detail: o.namespace ? `${o.kind} ${o.namespace}/${o.name}` : `${o.kind} ${o.name}`,
+      insertText: o.name, insertTextFormat: 'plain', range: r, sortText: `${near ? 0 : 1}${o.name}`,
+    });
+  }
+  return out;
+}
+
+function complete0(file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex): EngineCompletionItem[] {
   if (file.fatal || file.isTemplate) return [];
   if (position.line < 0 || position.line >= lineCount(file)) return [];
   const text = lineText(file, position.line);
@@ -233,6 +266,10 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
       glued ? list.map((it) => ({ ...it, insertText: ` ${it.insertText ?? it.label}`, filterText: ` ${it.label}` })) : list;
     if (path.length === 0 && info.key === 'apiVersion') return spaced(apiVersionItems(kind, r));
     if (path.length === 0 && info.key === 'kind') return spaced(kindItems(apiVersion, r));
+    if (info.key === 'name' && index && kind) {
+      const names = referenceNameItems(file, cur, kind, path, keyCol, info.dashes, index, r);
+      if (names.length > 0) return spaced(names);
+    }
     const hit = schemaFor(registry, apiVersion, kind);
     if (!hit?.root) return [];
     return spaced(scalarValueItems(schemaAtPath(hit.root, [...path, info.key]), r));
@@ -289,10 +326,13 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
   return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false, isMetadata);
 }
 
-/** Completion items at a position. Never throws: bad input yields no items. */
-export function complete(file: ParsedFile, position: Position, registry: SchemaRegistry): EngineCompletionItem[] {
+/**
+ * Completion items at a position. With a workspace index, a reference's `name` offers the workspace's
+ * objects of the referenced kind. Never throws: bad input yields no items.
+ */
+export function complete(file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex): EngineCompletionItem[] {
   try {
-    return complete0(file, position, registry);
+    return complete0(file, position, registry, index);
   } catch {
     return [];
   }

@@ -204,11 +204,11 @@ export function pathOfColumn(file: ParsedFile, docStart: number, line: number, c
 }
 
 /**
- * The keys of the mapping at column `col` that holds `line`, read above and below it (the line
- * itself excluded).
+ * The keys (with their scalar values, '' for none) of the mapping at column `col` that holds `line`,
+ * read above and below it (the line itself excluded).
  */
-export function siblingKeys(file: ParsedFile, docStart: number, docEnd: number, line: number, col: number, lineIsItemStart: boolean): Set<string> {
-  const keys = new Set<string>();
+export function siblingKeys(file: ParsedFile, docStart: number, docEnd: number, line: number, col: number, lineIsItemStart: boolean): Map<string, string> {
+  const keys = new Map<string, string>();
   if (!lineIsItemStart) {
     for (let l = line - 1; l >= docStart; l--) {
       const info = lineInfo(file, l);
@@ -216,7 +216,7 @@ export function siblingKeys(file: ParsedFile, docStart: number, docEnd: number, 
       const first = info.dashes.length > 0 ? info.dashes[0]! : info.contentCol;
       if (first > col) continue;
       if (info.dashes.length > 0 && first >= col) continue;
-      if (info.contentCol === col && info.key !== undefined) keys.add(info.key);
+      if (info.contentCol === col && info.key !== undefined) keys.set(info.key, unquote(info.value ?? ''));
       if (info.dashes.length > 0 || info.contentCol < col) break;
     }
   }
@@ -226,7 +226,7 @@ export function siblingKeys(file: ParsedFile, docStart: number, docEnd: number, 
     const first = info.dashes.length > 0 ? info.dashes[0]! : info.contentCol;
     if (first < col) break;
     if (info.dashes.length > 0) continue;
-    if (info.contentCol === col && info.key !== undefined) keys.add(info.key);
+    if (info.contentCol === col && info.key !== undefined) keys.set(info.key, unquote(info.value ?? ''));
   }
   return keys;
 }

@@ -87,6 +87,24 @@ function expand(doc: FluxDocument, path: ReadonlyArray<string>): Array<Array<str
   return paths;
 }
 
+/**
+ * The reference field at `path` (the path of the reference's own mapping, list indexes as numbers) of a
+ * kind: the kind a reference without `kind` points to, and the kinds allowed. Undefined when `path` is
+ * not a reference.
+ */
+export function referenceFieldAt(kind: string, path: ReadonlyArray<string | number>): { defaultKind?: string; allowedKinds?: readonly string[]; namespaced: boolean } | undefined {
+  for (const spec of REFS[kind] ?? []) {
+    if (spec.path.length !== path.length) continue;
+    if (!spec.path.every((seg, i) => (seg === '*' ? typeof path[i] === 'number' : seg === path[i]))) continue;
+    const out: { defaultKind?: string; allowedKinds?: readonly string[]; namespaced: boolean } = { namespaced: spec.namespaced };
+    const def = spec.defaultKind === 'SAME' ? kind : spec.defaultKind;
+    if (def !== undefined) out.defaultKind = def;
+    if (spec.allowedKinds) out.allowedKinds = spec.allowedKinds;
+    return out;
+  }
+  return undefined;
+}
+
 /** The references of one document (none for non-Flux documents and kinds without references). */
 export function findReferences(file: ParsedFile, doc: FluxDocument): ObjectReference[] {
   if (!doc.isFlux || !doc.kind) return [];
