@@ -142,3 +142,24 @@ describe('tolerance', () => {
     }
   });
 });
+
+describe('pathological input stays fast and safe', () => {
+  it('nesting deeper than the parser can recurse is not analysed (no stack overflow)', () => {
+    assert.deepEqual(analyze(`${'['.repeat(20000)}${']'.repeat(20000)}`), []);
+    assert.deepEqual(analyze(Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')), []);
+    // And the process can still parse normally afterwards.
+    assert.deepEqual(codes(analyze(GIT_REPO.replace('interval: 5m', 'intervall: 5m'))).sort(), ['flux/missing-required', 'flux/unknown-field']);
+  });
+
+  it('thousands of duplicate keys: reported once per key up to a cap, with a summary', () => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${'  k: "x"\n'.repeat(5000)}`;
+    const diags = analyze(text);
+    assert.equal(diags.filter((d) => d.code === 'flux/duplicate-key').length, 100);
+    assert.match(diags[diags.length - 1]!.message, /4899 more YAML errors in this document are not shown/);
+  });
+
+  it('repeated merge keys are not duplicates', () => {
+    const text = `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: a\nspec:\n  <<: {interval: 5m}\n  <<: {url: https://x}\n`;
+    assert.deepEqual(analyze(text), []);
+  });
+});

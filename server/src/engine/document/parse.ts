@@ -3,7 +3,7 @@
  * the GVK read from each document's apiVersion and kind (never from the file name), and a
  * per-(uri, version) cache.
  */
-import { isMap, isScalar, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { Range } from '../types';
 import { LineIndex } from './line-index';
@@ -73,12 +73,48 @@ function metadataField(map: YAMLMap, key: string): string | undefined {
   return isMap(meta) ? scalarString(meta, key) : undefined;
 }
 
+/**
+ * Duplicate scalar keys of every map, in linear time (the parser's own `uniqueKeys` check compares each key
+ * with all earlier ones, which takes seconds on a map with 100,000 keys). Keys are equal when their values
+ * are (`a` and `"a"` are, `1` and `"1"` are not); the `<<` merge key may repeat.
+ */
+function duplicateKeys(root: Node | null, errors: YamlProblem[]): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isMap(n)) {
+      let seen: Set<string> | undefined;
+      for (const p of n.items) {
+        const k = p.key as Node | null;
+        if (isScalar(k)) {
+          if (typeof k.value === 'symbol' || (k.value === '<<' && k.type === 'PLAIN')) continue;
+          const id = `${typeof k.value}:${String(k.value)}`;
+          if (n.items.length > 1) {
+            seen ??= new Set();
+            if (seen.has(id) && k.range) {
+              errors.push({ start: k.range[0], end: Math.max(k.range[1], k.range[0] + 1), code: 'DUPLICATE_KEY', message: 'Map keys must be unique' });
+            }
+            seen.add(id);
+          }
+        } else if (k && typeof k === 'object') {
+          stack.push(k);
+        }
+        if (p.value && typeof p.value === 'object') stack.push(p.value);
+      }
+    } else if (isSeq(n)) {
+      for (const it of n.items) if (it && typeof it === 'object') stack.push(it);
+    }
+  }
+}
+
 function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex): FluxDocument {
   const [start, , end] = doc.range;
   const contents = doc.contents as Node | null;
   const errors: YamlProblem[] = doc.errors.map((e) => ({
     start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), code: e.code, message: e.message.split('\n')[0]!,
   }));
+  duplicateKeys(contents, errors);
+  if (errors.length > 1) errors.sort((a, b) => a.start - b.start);
   const out: FluxDocument = {
     index, yaml: doc, startOffset: start, endOffset: end, range: lineIndex.range(start, end),
     isFlux: false, isSops: false, errors,
@@ -114,6 +150,53 @@ function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex
   return out;
 }
 
+/** Deepest nesting (block indentation levels plus open flow brackets) the parser is given. */
+export const MAX_NESTING = 400;
+
+/**
+ * A conservative, linear estimate of the nesting depth: block levels from the stack of indentations (plus
+ * `- ` sequence entries opened on one line) and open flow brackets outside quotes and comments. It may
+ * overestimate (block scalars), never by enough to matter for real files.
+ */
+export function nestingDepthExceeds(text: string, limit: number): boolean {
+  const n = text.length;
+  const indents: number[] = [];
+  let flow = 0;
+  let i = 0;
+  while (i < n) {
+    let indent = 0;
+    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) { indent++; i++; }
+    let end = text.indexOf('\n', i);
+    if (end < 0) end = n;
+    const c = text.charCodeAt(i);
+    if (i >= end || c === 35 /* # */ || c === 13) { i = end + 1; continue; }
+    if (flow === 0) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+    }
+    let depth = indents.length;
+    let j = i;
+    while (j + 1 < end && text.charCodeAt(j) === 45 /* - */ && text.charCodeAt(j + 1) === 32) {
+      depth++;
+      j += 2;
+      while (j < end && text.charCodeAt(j) === 32) j++;
+    }
+    for (; j < end; j++) {
+      const ch = text.charCodeAt(j);
+      if (ch === 91 || ch === 123) flow++;
+      else if (ch === 93 || ch === 125) flow = flow > 0 ? flow - 1 : 0;
+      else if (ch === 34 || ch === 39) {
+        const close = text.indexOf(ch === 34 ? '"' : "'", j + 1);
+        if (close > j && close < end) j = close;
+      } else if (ch === 35 && (j === 0 || text.charCodeAt(j - 1) === 32)) break;
+      if (depth + flow > limit) return true;
+    }
+    if (depth + flow > limit) return true;
+    i = end + 1;
+  }
+  return false;
+}
+
 /** Parses a file without the cache. Never throws. */
 export function parseText(text: string, uri?: string, version?: number): ParsedFile {
   const lineIndex = new LineIndex(text);
@@ -122,9 +205,14 @@ export function parseText(text: string, uri?: string, version?: number): ParsedF
   if (text.indexOf('\u0000') >= 0) {
     return { ...base, isTemplate, looksFlux: false, fatal: 'binary content (NUL bytes): not a YAML file' };
   }
+  if (nestingDepthExceeds(text, MAX_NESTING)) {
+    // The parser recurses per level: past ~1000 levels it overflows the stack, which can leave V8 unable to
+    // compile regular expressions for the rest of the process. No real YAML file nests anywhere near this.
+    return { ...base, isTemplate, looksFlux: false, fatal: `nesting deeper than ${MAX_NESTING} levels: not analysed` };
+  }
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { merge: true, uniqueKeys: true, prettyErrors: false, logLevel: 'silent', strict: false });
+    const parsed = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false, logLevel: 'silent', strict: false });
     docs = Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
   } catch (err) {
     return { ...base, isTemplate, looksFlux: false, fatal: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };

@@ -7,36 +7,39 @@ import type { FluxDiagnostic } from '../types';
 import type { FluxDocument } from '../document';
 import type { RuleContext } from './context';
 
-/** The scalar key that starts at `offset`, found by walking the document's maps. */
-function keyAt(doc: FluxDocument, offset: number): { text: string; start: number; end: number } | undefined {
+/** Every scalar map key of the document by its start offset (built once, only when there are duplicate keys). */
+function keysByOffset(doc: FluxDocument): Map<number, { text: string; start: number; end: number }> {
+  const out = new Map<number, { text: string; start: number; end: number }>();
   const stack: unknown[] = [doc.yaml.contents];
-  let guard = 0;
-  while (stack.length > 0 && guard++ < 100000) {
+  while (stack.length > 0) {
     const n = stack.pop();
     if (isMap(n)) {
       for (const p of n.items) {
         if (!isPair(p)) continue;
         const k = p.key as Node | null;
-        if (isScalar(k) && k.range && k.range[0] === offset) {
-          return { text: String(k.value), start: k.range[0], end: k.range[1] };
-        }
-        if (k && typeof k === 'object') stack.push(k);
+        if (isScalar(k) && k.range) out.set(k.range[0], { text: String(k.value), start: k.range[0], end: k.range[1] });
+        else if (k && typeof k === 'object') stack.push(k);
         stack.push(p.value);
       }
     } else if (isSeq(n)) {
       for (const it of n.items) stack.push(it);
     }
   }
-  return undefined;
+  return out;
 }
+
+/** Parser errors reported per document; past this, one summary diagnostic says how many more there are. */
+export const MAX_YAML_ERRORS = 100;
 
 export function yamlSyntax(ctx: RuleContext): FluxDiagnostic[] {
   const { file, doc } = ctx;
   const out: FluxDiagnostic[] = [];
   const prefix = doc.isFlux ? ctx.prefix : '';
-  for (const e of doc.errors) {
+  let keys: Map<number, { text: string; start: number; end: number }> | undefined;
+  for (const e of doc.errors.slice(0, MAX_YAML_ERRORS)) {
     if (e.code === 'DUPLICATE_KEY') {
-      const key = keyAt(doc, e.start);
+      keys ??= keysByOffset(doc);
+      const key = keys.get(e.start);
       const start = key?.start ?? e.start;
       const end = key?.end ?? e.end;
       const name = key ? `'${key.text}'` : 'this key';
@@ -50,6 +53,13 @@ export function yamlSyntax(ctx: RuleContext): FluxDiagnostic[] {
         message: `${prefix}YAML syntax error: ${e.message.replace(/ at line \d+, column \d+:?\s*$/, '')}`,
       });
     }
+  }
+  if (doc.errors.length > MAX_YAML_ERRORS) {
+    const last = doc.errors[MAX_YAML_ERRORS]!;
+    out.push({
+      range: file.lineIndex.range(last.start, last.end), severity: 'error', code: 'flux/yaml-syntax',
+      message: `${prefix}${doc.errors.length - MAX_YAML_ERRORS} more YAML errors in this document are not shown; fix the ones above first`,
+    });
   }
   const star = file.text.indexOf('*', doc.startOffset);
   const alias = star >= 0 && star < doc.endOffset ? unresolvedAlias(doc) : undefined;
