@@ -43,6 +43,12 @@ describe('hover', () => {
     for (const e of gitSpec(['provider']).enum!) assert.ok(provider.contents.includes(`\`${String(e)}\``));
   });
 
+  it('handles CRLF line endings', () => {
+    const h = hoverAt(DOC.replace('    branch', '    bra<|>nch').replace(/\n/g, '\r\n'))!;
+    assert.match(h.contents, /spec\.ref\.branch/);
+    assert.deepEqual(h.range, { start: { line: 10, character: 4 }, end: { line: 10, character: 10 } });
+  });
+
   it('shows list paths with []', () => {
     const h = hoverAt(`${KS_HEAD}  dependsOn:\n    - na<|>me: infra\n`)!;
     assert.match(h.contents, /spec\.dependsOn\[\]\.name/);

@@ -11,7 +11,7 @@ import { schemaAtPath, type SchemaRegistry } from '../schema/registry';
 import type { SchemaNode } from '../schema/types';
 import type { Position, Range } from '../types';
 import {
-  TabStops, escapeSnippet, fieldSnippetLines, isObjectSchema, requiredLines, schemaFor, typeLabel,
+  TabStops, fieldSnippetLines, isObjectSchema, requiredLines, schemaFor, typeLabel,
 } from './schema-lookup';
 import {
   analyzeLine, documentLines, lineCount, lineText, pathOfColumn, siblingKeys, topLevelValue, type Path,
@@ -337,6 +337,3 @@ export function complete(file: ParsedFile, position: Position, registry: SchemaR
     return [];
   }
 }
-
-export { escapeSnippet };
-export type { Path };
