@@ -5,7 +5,6 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startLanguageServer } from '../lsp/language-server';
 import { installCrashGuards } from '../lsp/crash-guards';
 import { runLint } from './lint';
-import { runClusterCommand } from './cluster-commands';
 
 const USAGE = `Usage: flux-workbench <command> [options]
 
@@ -48,8 +47,17 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       startLanguageServer(connection);
       return new Promise<number>(() => { /* serves until the client exits the process */ });
     }
-    default:
+    default: {
+      // Loaded on demand: the cluster client (@kubernetes/client-node and its undici) needs Node >= 22,
+      // while lint and the language server run on any supported Node.
+      const major = Number(process.versions.node.split('.')[0]);
+      if (major < 22) {
+        io.stderr.write(`flux-workbench ${command}: cluster commands need Node.js 22 or newer (this is ${process.version}); lint and lsp work on this Node\n`);
+        return 1;
+      }
+      const { runClusterCommand } = await import('./cluster-commands');
       return runClusterCommand(argv, io);
+    }
   }
 }
 
