@@ -136,6 +136,25 @@ describe('kubeconfig', () => {
       assert.equal(loadKubeConfig({ paths: [server.kubeconfigPath], useDefaultPath: false }).getCurrentContext(), 'fake');
     });
 
+    test('an exec credential plugin user survives merging and withContext', async () => {
+      const file = path.join(dir, 'exec.yaml');
+      const script = `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: '${server.token}' } }))`;
+      fs.writeFileSync(file, stringify({
+        apiVersion: 'v1', kind: 'Config', 'current-context': 'first',
+        clusters: [{ name: 'fx', cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
+        users: [{ name: 'exec-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: ['-e', script], interactiveMode: 'Never' } } }],
+        contexts: [{ name: 'first', context: { cluster: 'fx', user: 'nobody' } }, { name: 'via-exec', context: { cluster: 'fx', user: 'exec-user' } }],
+      }));
+      const kc = loadKubeConfig({ env: [file, a].join(path.delimiter), useDefaultPath: false });
+      const conn = new ClusterConnection({ kubeConfig: kc, context: 'via-exec' });
+      try {
+        const rows = await getRows(conn, { kind: 'GitRepository' });
+        assert.deepEqual(rows.map((r) => r.name), ['podinfo']);
+      } finally {
+        conn.dispose();
+      }
+    });
+
     test('CLI --context with KUBECONFIG does not rewrite the file', async () => {
       const before = fs.readFileSync(server.kubeconfigPath);
       const out = new PassThrough();
