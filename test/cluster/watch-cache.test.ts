@@ -170,6 +170,23 @@ describe('FluxWatchCache', () => {
     assert.equal(new Set(paged.map((o) => o.metadata.name)).size, 45, 'no duplicates across pages');
   });
 
+  test('stop keeps the last snapshot; start lists and watches again', async () => {
+    conn = connect(server);
+    cache = new FluxWatchCache(conn, { kinds: ['GitRepository'], batchMs: 0 });
+    await cache.start();
+    await until(() => server.activeWatches === 1, 'watch open');
+    cache.stop();
+    await until(() => server.activeWatches === 0, 'watch closed by stop');
+    const name = `while-stopped-${Date.now()}`;
+    addGitRepository(server, { namespace: 'flux-system', name });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(cache.snapshot().get({ kind: 'GitRepository', namespace: 'flux-system', name }), undefined, 'nothing applied while stopped');
+    assert.ok(cache.snapshot().objects('GitRepository').length > 0, 'the last objects stay readable');
+    await cache.start();
+    assert.ok(cache.snapshot().get({ kind: 'GitRepository', namespace: 'flux-system', name }), 'relisted on start');
+    await until(() => server.activeWatches === 1, 'watching again');
+  });
+
   test('dispose stops watches and timers; listeners are not called afterwards', async () => {
     conn = connect(server);
     cache = new FluxWatchCache(conn, { kinds: ['GitRepository', 'Kustomization'], batchMs: 0 });

@@ -203,6 +203,20 @@ export class FluxWatchCache {
     return this.start();
   }
 
+  /**
+   * Stops every request, watch and timer but keeps the objects and listeners: the last snapshot
+   * stays readable. `start()` lists and watches again (results of the stopped run are dropped).
+   */
+  stop(): void {
+    if (this.disposed) return;
+    this.stopAll();
+    this.gen++;
+    this.abort = new AbortController();
+    this.namespaceCandidates = undefined;
+    this.starting = undefined;
+    for (const e of this.entries.values()) e.attempt = 0;
+  }
+
   /** The current immutable snapshot (the same object until something changes). */
   snapshot(): CacheSnapshot {
     if (!this.cached) {
