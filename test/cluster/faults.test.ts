@@ -236,6 +236,8 @@ describe('cluster core faults', () => {
     s.patch(GITREPO, 'flux-system', 'a', { spec: { interval: '2m' } });
     await until(() => c.snapshot().get({ kind: 'GitRepository', namespace: 'flux-system', name: 'a' })?.spec?.interval === '2m', 'first event');
     const rv = c.resourceVersion('GitRepository');
+    const states: string[] = [];
+    c.onDidChange((snap) => states.push(snap.kindState('GitRepository').state));
     s.clearRequests();
     s.dropWatches();
     s.patch(GITREPO, 'flux-system', 'a', { spec: { interval: '4m' } });
@@ -243,6 +245,7 @@ describe('cluster core faults', () => {
     const w = s.requests.find((r) => r.path.endsWith('/gitrepositories') && r.query.watch === 'true');
     assert.equal(w?.query.resourceVersion, rv);
     assert.ok(!s.requests.some((r) => r.path.endsWith('/gitrepositories') && r.query.watch !== 'true'), 'no relist');
+    assert.ok(states.length > 0 && states.every((st) => st === 'synced'), `no error flicker on a drop that reconnects at once (${states.join(',')})`);
   });
 
   test('context switch mid-request: no stale result applied, old connections closed', async () => {

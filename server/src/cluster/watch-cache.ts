@@ -537,8 +537,10 @@ export class FluxWatchCache {
       }
       const why = s.lastError ?? (err ? toClusterError(typeof code === 'number' ? { code } : err, `${info.kind} watch`).message : `${info.kind} watch: the API server closed the watch at once`);
       s.lastError = undefined;
+      // The first retry after a drop is silent (no error flicker in the tree); a failing retry shows.
+      const failedBefore = e.attempt > 0;
       const wait = this.delay(e.attempt++);
-      if (err && !clean) {
+      if (err && !clean && failedBefore) {
         this.setState(e, { ...e.state, state: 'error', failure: typeof code === 'number' ? toClusterError({ code }, '').failure : 'unreachable', message: `${why} (reconnecting in ${Math.max(1, Math.round(wait / 1000))}s)` });
       }
       this.later(gen, wait, () => { void this.watchStream(e, s, gen); });
@@ -550,6 +552,7 @@ export class FluxWatchCache {
       if (!this.live(gen) || s.stopped) { ctrl.abort(); return; }
       if (!finished) {
         s.watch = ctrl;
+        e.attempt = 0;
         if (e.state.state === 'error') {
           const { failure: _f, message: _m, ...rest } = e.state;
           const fallbackMsg = rest.namespaces ? `${info.kind}: cluster-wide list is forbidden; showing namespaces ${rest.namespaces.join(', ')}` : undefined;
