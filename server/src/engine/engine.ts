@@ -5,7 +5,8 @@
 import { SchemaRegistry } from './schema/registry';
 import { analyzeText } from './analyze';
 import { parseFile, forgetFile } from './document';
-import { complete, type EngineCompletionItem } from './features/completion';
+import { complete, textOnlyFile, type EngineCompletionItem } from './features/completion';
+import type { ParsedFile } from './document';
 import { hover as hoverAt } from './features/hover';
 import { documentSymbols, type DocSymbol } from './features/symbols';
 import { definition as definitionAt, type DefinitionTarget } from './features/definition';
@@ -25,6 +26,8 @@ export class FluxEngine {
   /** The Flux objects of the workspace files the adapter passes in (open documents, files on disk). */
   readonly index = new WorkspaceIndex();
   private settings: EngineSettings = { targetFluxVersion: DEFAULT_FLUX_VERSION };
+  /** The last text-only file per document, for completion (no YAML parse per keystroke). */
+  private readonly completionFiles = new Map<string, ParsedFile>();
 
   constructor(registry: SchemaRegistry = SchemaRegistry.bundled()) {
     this.registry = registry;
@@ -46,7 +49,14 @@ export class FluxEngine {
   }
 
   completion(text: string, uri: string, version: number, position: Position): EngineCompletionItem[] {
-    return complete(parseFile(text, { uri, version }), position, this.registry, this.index);
+    let file = this.completionFiles.get(uri);
+    if (!file || file.version !== version || file.text !== text) {
+      file = textOnlyFile(text, uri, version);
+      this.completionFiles.delete(uri);
+      this.completionFiles.set(uri, file);
+      if (this.completionFiles.size > 16) this.completionFiles.delete(this.completionFiles.keys().next().value as string);
+    }
+    return complete(file, position, this.registry, this.index);
   }
 
   hover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {
@@ -89,5 +99,6 @@ export class FluxEngine {
   /** Drops the cached parse of a closed document. */
   forget(uri: string): void {
     forgetFile(uri);
+    this.completionFiles.delete(uri);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { complete, objectSkeleton, type EngineCompletionItem } from '../../../server/src/engine/features/completion';
+import { complete, objectSkeleton, textOnlyFile, type EngineCompletionItem } from '../../../server/src/engine/features/completion';
+import { FluxEngine } from '../../../server/src/engine/engine';
 import { SchemaRegistry, schemaAtPath } from '../../../server/src/engine/schema/registry';
 import { FLUX_KINDS, findKind } from '../../../server/src/engine/kinds';
 import type { SchemaNode } from '../../../server/src/engine/schema/types';
@@ -230,5 +231,34 @@ describe('completion: reference names from the workspace index', () => {
   it('offers no names outside references or without an index', () => {
     assert.deepEqual(withIndex(`${KS_HEAD.replace('name: apps', 'name: <|>')}`), []);
     assert.deepEqual(items(`${KS_HEAD}  sourceRef:\n    kind: GitRepository\n    name: <|>\n`), []);
+  });
+});
+
+describe('completion without a YAML parse', () => {
+  it('gives the same items from the text alone as from the parsed file', () => {
+    const index = new WorkspaceIndex();
+    index.update('file:///ws/s.yaml', `${GIT_HEAD}  interval: 1m\n`);
+    const cases = [
+      '<|>', `${GIT_HEAD}  ref:\n    bra<|>`, `${GIT_HEAD}  provider: <|>`, `${KS_HEAD}  dependsOn:\n    - <|>`,
+      `${KS_HEAD}  sourceRef:\n    kind: GitRepository\n    name: <|>\n`, 'apiVersion: helm.toolkit.fluxcd.io/v2\nki<|>',
+      `${GIT_HEAD}  url: x\r\n  <|>\r\n`, '{{ if .x }}\n<|>',
+    ];
+    for (const c of cases) {
+      const { file, position } = withCursor(c);
+      const light = textOnlyFile(file.text, 'file:///ws/x.yaml', 1);
+      const expected = complete(file, position, registry, index);
+      assert.deepEqual(complete(light, position, registry, index), expected, c);
+    }
+    assert.ok(complete(withCursor(`${KS_HEAD}  sourceRef:\n    kind: GitRepository\n    name: <|>\n`).file,
+      withCursor(`${KS_HEAD}  sourceRef:\n    kind: GitRepository\n    name: <|>\n`).position, registry, index).length === 1);
+  });
+
+  it('follows new versions of a document through the facade', () => {
+    const engine = new FluxEngine();
+    const uri = 'file:///ws/edit.yaml';
+    const v1 = withCursor(`${GIT_HEAD}  <|>\n`);
+    assert.ok(labels(engine.completion(v1.file.text, uri, 1, v1.position)).includes('url'));
+    const v2 = withCursor(`${GIT_HEAD}  url: x\n  <|>\n`);
+    assert.ok(!labels(engine.completion(v2.file.text, uri, 2, v2.position)).includes('url'));
   });
 });

@@ -3,7 +3,8 @@
  * any depth (required first, present ones left out), enum and boolean values. It reads the cursor's
  * context from the indentation (text-context.ts), so it works on half-typed YAML.
  */
-import { documentAt, type ParsedFile } from '../document/parse';
+import { LineIndex } from '../document/line-index';
+import type { ParsedFile } from '../document/parse';
 import { referenceFieldAt } from '../index/references';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { FLUX_KINDS, findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
@@ -14,7 +15,7 @@ import {
   TabStops, fieldSnippetLines, isObjectSchema, requiredLines, schemaFor, typeLabel,
 } from './schema-lookup';
 import {
-  analyzeLine, documentLines, lineCount, lineText, pathOfColumn, siblingKeys, topLevelValue, type Path,
+  analyzeLine, documentLines, lineCount, lineText, metadataNamespace, pathOfColumn, siblingKeys, topLevelValue, type Path,
 } from './text-context';
 
 export interface EngineCompletionItem {
@@ -214,8 +215,7 @@ function referenceNameItems(
   const siblings = siblingKeys(file, cur.docStart, cur.docEnd, cur.line, keyCol, dashes.length > 0);
   const refKind = siblings.get('kind') || field.defaultKind;
   const kinds = refKind ? [refKind] : [...(field.allowedKinds ?? [])];
-  const lineStart = file.lineIndex.offsetAt({ line: cur.docStart, character: 0 });
-  const referrerNs = documentAt(file, lineStart)?.namespace;
+  const referrerNs = metadataNamespace(file, cur.docStart, cur.docEnd);
   const ns = (field.namespaced ? siblings.get('namespace') : undefined) || referrerNs;
   const out: EngineCompletionItem[] = [];
   const seen = new Set<string>();
@@ -326,8 +326,24 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
   return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false, isMetadata);
 }
 
+const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
+
 /**
- * Completion items at a position. With a workspace index, a reference's `name` offers the workspace's
+ * A file for completion without parsing it: completion reads the text and its indentation only, so
+ * it need not wait for a YAML parse of a large file on every keystroke.
+ */
+export function textOnlyFile(text: string, uri?: string, version?: number): ParsedFile {
+  const file: ParsedFile = {
+    text, lineIndex: new LineIndex(text), documents: [], isTemplate: TEMPLATE_LINE.test(text), looksFlux: false,
+  };
+  if (uri !== undefined) file.uri = uri;
+  if (version !== undefined) file.version = version;
+  if (text.indexOf('\u0000') >= 0) file.fatal = 'binary content (NUL bytes): not a YAML file';
+  return file;
+}
+
+/**
+ * Completion items at a position (it reads `file.text` only: a parsed file or a textOnlyFile). With a workspace index, a reference's `name` offers the workspace's
  * objects of the referenced kind. Never throws: bad input yields no items.
  */
 export function complete(file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex): EngineCompletionItem[] {

@@ -135,6 +135,25 @@ export function topLevelValue(file: ParsedFile, docStart: number, docEnd: number
   return undefined;
 }
 
+/** The document's `metadata.namespace`, read textually. */
+export function metadataNamespace(file: ParsedFile, docStart: number, docEnd: number): string | undefined {
+  let inMeta = false;
+  let childCol = -1;
+  for (let l = docStart; l <= docEnd; l++) {
+    const info = lineInfo(file, l);
+    if (info.blank) continue;
+    if (info.indent === 0 && info.dashes.length === 0) {
+      if (inMeta) return undefined;
+      inMeta = info.key === 'metadata' && !info.value;
+      continue;
+    }
+    if (!inMeta || info.dashes.length > 0) continue;
+    if (childCol < 0) childCol = info.contentCol;
+    if (info.contentCol === childCol && info.key === 'namespace') return info.value ? unquote(info.value) : undefined;
+  }
+  return undefined;
+}
+
 const BLOCK_SCALAR = /^[|>][0-9+-]*$/;
 
 export type Path = Array<string | number>;
