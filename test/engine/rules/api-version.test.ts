@@ -86,3 +86,26 @@ describe('a Flux apiVersion without a kind', () => {
     assert.match(d.message, /required field 'kind' is missing; add kind \(one of: HelmRelease\)/);
   });
 });
+
+describe('flux/unknown-api-version for a group that is meant to be Flux', () => {
+  it('reports a misspelt toolkit group with the right apiVersion for the kind', () => {
+    const text = GIT_REPO.replace('source.toolkit.fluxcd.io/v1\n', 'sources.toolkit.fluxcd.io/v1\n');
+    const d = one(analyze(text), 'flux/unknown-api-version');
+    assert.equal(d.severity, 'error');
+    assert.deepEqual(d.range, rangeOf(text, 'sources.toolkit.fluxcd.io/v1'));
+    assert.equal(d.message, 'GitRepository flux-system/podinfo: apiVersion sources.toolkit.fluxcd.io/v1 is not a Flux API group; did you mean source.toolkit.fluxcd.io/v1?');
+    assert.equal(d.data?.suggestion, 'source.toolkit.fluxcd.io/v1');
+  });
+
+  it('reports a Flux group written without its version', () => {
+    const text = HELM_RELEASE.replace('helm.toolkit.fluxcd.io/v2\n', 'helm.toolkit.fluxcd.io\n');
+    const d = one(analyze(text), 'flux/unknown-api-version');
+    assert.match(d.message, /^HelmRelease apps\/podinfo: apiVersion helm.toolkit.fluxcd.io has no version; write helm.toolkit.fluxcd.io\/v2$/);
+  });
+
+  it('leaves other groups alone (legacy helm.fluxcd.io, Flux Operator, kustomize)', () => {
+    for (const api of ['helm.fluxcd.io/v1', 'fluxcd.controlplane.io/v1', 'kustomize.config.k8s.io/v1beta1', 'infra.contrib.fluxcd.io/v1alpha2']) {
+      assert.deepEqual(analyze(`apiVersion: ${api}\nkind: HelmRelease\nmetadata:\n  name: x\n`), [], api);
+    }
+  });
+});

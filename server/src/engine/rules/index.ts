@@ -1,6 +1,7 @@
 /**
  * The rules, in the order they run. Each is `(ctx) => FluxDiagnostic[]` over one document.
  */
+import { apiGroup } from './api-group';
 import { apiVersion } from './api-version';
 import type { Rule } from './context';
 import { decryptionProvider } from './decryption-provider';
@@ -17,7 +18,7 @@ import { yamlSyntax } from './yaml-syntax';
 export { createContext, objectPrefix, type Rule, type RuleContext } from './context';
 
 /** Rules that judge every YAML document. */
-export const DOCUMENT_RULES: readonly Rule[] = [yamlSyntax];
+export const DOCUMENT_RULES: readonly Rule[] = [yamlSyntax, apiGroup];
 
 /** Rules that judge Flux documents only (a Flux API group in apiVersion). */
 export const FLUX_RULES: readonly Rule[] = [
