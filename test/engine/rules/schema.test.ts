@@ -163,3 +163,19 @@ describe('flux/alias-limit', () => {
     assert.deepEqual(codes(analyze(text)), []);
   });
 });
+
+describe('kustomize patches of HelmReleases', () => {
+  const PATCH = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  values:\n    replicaCount: 3\n';
+  it('a values-only or version-only patch is not judged for missing fields', () => {
+    assert.deepEqual(analyze(PATCH), []);
+    assert.deepEqual(analyze(PATCH.replace('  values:\n    replicaCount: 3\n', '  chart:\n    spec:\n      version: ">=1.0.0"\n')), []);
+  });
+
+  it('a HelmRelease that names its chart but forgot the interval is reported', () => {
+    const text = HELM_RELEASE.replace('  interval: 30m\n', '');
+    const d = one(analyze(text), 'flux/missing-required');
+    assert.match(d.message, /^HelmRelease apps\/podinfo: spec: required field 'interval' is missing; add spec.interval$/);
+    const chartRef = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: p\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: p\n';
+    assert.deepEqual(codes(analyze(chartRef)), ['flux/missing-required']);
+  });
+});

@@ -24,7 +24,8 @@ export interface RuleContext {
   rangeOf(path: Path, part: 'key' | 'value'): Range;
   /**
    * The document looks like a kustomize patch rather than a whole object: its file name says "patch", or its
-   * `spec` has none of the fields the schema requires there. Missing required fields are not reported then.
+   * `spec` has none of the fields the schema requires there (for a HelmRelease: and names no complete chart).
+   * Missing required fields are not reported then.
    */
   isPatch(): boolean;
   /** Builds a diagnostic; the message gets the object prefix. */
@@ -67,7 +68,17 @@ function looksLikePatch(file: ParsedFile, doc: FluxDocument, schema: SchemaNode 
   const spec = isRecord(root) ? root.spec : undefined;
   const required = schema?.properties?.spec?.required ?? [];
   if (!isRecord(spec) || required.length === 0) return false;
-  return required.every((r) => spec[r] === undefined || spec[r] === null);
+  if (!required.every((r) => spec[r] === undefined || spec[r] === null)) return false;
+  // A HelmRelease requires only its interval: one that names its chart completely is a whole object that
+  // forgot the interval, while a patch (values, version) names no chart or only part of one.
+  if (doc.kindInfo?.kind === 'HelmRelease') return !namesChart(spec);
+  return true;
+}
+
+function namesChart(spec: Record<string, unknown>): boolean {
+  if (isRecord(spec.chartRef) && spec.chartRef.name !== undefined) return true;
+  const tmpl = isRecord(spec.chart) ? spec.chart.spec : undefined;
+  return isRecord(tmpl) && tmpl.chart !== undefined && tmpl.sourceRef !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
