@@ -60,7 +60,11 @@ export class FluxEngine {
   }
 
   hover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {
-    return hoverAt(parseFile(text, { uri, version }), position, this.registry, { targetFluxVersion: this.settings.targetFluxVersion });
+    const file = parseFile(text, { uri, version });
+    this.index.updateParsed(uri, file);
+    return hoverAt(file, position, this.registry, {
+      targetFluxVersion: this.settings.targetFluxVersion, index: this.index,
+    });
   }
 
   symbols(text: string, uri: string, version: number): DocSymbol[] {

@@ -4,6 +4,7 @@ import { formatPath, hover, versionStatus } from '../../../server/src/engine/fea
 import { SchemaRegistry, schemaAtPath } from '../../../server/src/engine/schema/registry';
 import { findKind } from '../../../server/src/engine/kinds';
 import { GIT_HEAD, KS_HEAD, withCursor } from './helpers';
+import { WorkspaceIndex } from '../../../server/src/engine/index';
 
 const registry = SchemaRegistry.bundled();
 const git = findKind('GitRepository')!;
@@ -82,6 +83,22 @@ describe('hover', () => {
     assert.match(h.contents, /spec\.prune/);
     assert.match(h.contents, /boolean/);
     assert.ok(h.contents.includes(findKind('Kustomization')!.docsUrl));
+  });
+
+  it('tells where a reference points when given the workspace index', () => {
+    const index = new WorkspaceIndex();
+    index.update('file:///ws/clusters/source%20files.yaml', `# header\n${DOC}`);
+    const ks = `${KS_HEAD}  sourceRef:\n    kind: GitRepository\n    name: podinfo\n  dependsOn:\n    - name: infra\n`;
+    const on = (marked: string) => {
+      const { file, position } = withCursor(marked);
+      return hover(file, position, registry, { index })!.contents;
+    };
+    assert.match(on(ks.replace('name: podinfo', 'name: pod<|>info')), /Refers to `GitRepository flux-system\/podinfo`, defined in `source files\.yaml` line 5\./);
+    assert.match(on(ks.replace('  sourceRef:', '  source<|>Ref:')), /defined in `source files\.yaml`/);
+    assert.match(on(ks.replace('- name: infra', '- name: in<|>fra')), /Refers to `Kustomization flux-system\/infra`: not found in the workspace/);
+    assert.doesNotMatch(on(ks.replace('kind: GitRepository', 'kind: Git<|>Repository')), /Refers to/);
+    const { file, position } = withCursor(ks.replace('name: podinfo', 'name: pod<|>info'));
+    assert.doesNotMatch(hover(file, position, registry)!.contents, /Refers to/, 'no index, no reference line');
   });
 
   it('answers nothing for unknown fields, non-Flux documents and blank space', () => {

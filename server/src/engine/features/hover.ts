@@ -9,11 +9,35 @@ import { schemaAtPath, type SchemaRegistry } from '../schema/registry';
 import type { SchemaNode } from '../schema/types';
 import type { Position, Range } from '../types';
 import { astPathAt } from './ast-path';
+import { findReferences } from '../index/references';
+import type { WorkspaceIndex } from '../index/workspace-index';
+import { objectLabel } from './symbols';
 import { schemaFor, typeLabel } from './schema-lookup';
 
 export interface HoverOptions {
   /** The Flux release the workspace targets (default DEFAULT_FLUX_VERSION): decides deprecated vs removed. */
   targetFluxVersion?: string;
+  /** With a workspace index, hovering a reference (`sourceRef`, `dependsOn[]`, ...) tells where its object is. */
+  index?: WorkspaceIndex;
+}
+
+function fileName(uri: string): string {
+  const i = uri.lastIndexOf('/');
+  return decodeURIComponent(i >= 0 ? uri.slice(i + 1) : uri);
+}
+
+/** A line on where the reference under `path` points, when `path` is a reference or its name. */
+function referenceLine(file: ParsedFile, doc: FluxDocument, path: ReadonlyArray<string | number>, index: WorkspaceIndex): string | undefined {
+  const ref = findReferences(file, doc).find((r) => {
+    if (path.length === r.path.length) return r.path.every((seg, i) => seg === path[i]);
+    return path.length === r.path.length + 1 && path[path.length - 1] === 'name' && r.path.every((seg, i) => seg === path[i]);
+  });
+  if (!ref) return undefined;
+  const label = objectLabel(ref.target.kind, ref.target.name, ref.target.namespace);
+  const found = index.resolve(ref.target);
+  if (found.length === 0) return `Refers to \`${label}\`: not found in the workspace files (it may be created elsewhere).`;
+  const where = found.slice(0, 3).map((o) => `\`${fileName(o.uri)}\` line ${o.nameRange.start.line + 1}`).join(', ');
+  return `Refers to \`${label}\`, defined in ${where}${found.length > 3 ? ` and ${found.length - 3} more` : ''}.`;
 }
 
 export type VersionStatus = 'current' | 'deprecated' | 'removed' | 'unknown';
@@ -107,6 +131,8 @@ function hover0(file: ParsedFile, position: Position, registry: SchemaRegistry, 
   const required = typeof last === 'string' && !!parent?.required?.includes(last);
   const k = schema.kindInfo ?? (doc.kind ? findKind(doc.kind) : undefined);
   let contents = fieldHover(hit.path, s, required, k);
+  const refLine = opts.index ? referenceLine(file, doc, hit.path, opts.index) : undefined;
+  if (refLine) contents = `${contents}\n\n${refLine}`;
   if (schema.fallback) contents += `\n\n_(schema of \`${schema.group}/${k?.current ?? '?'}\`: \`${schema.version}\` is not bundled)_`;
   return { contents, range };
 }
