@@ -34,7 +34,7 @@ interface Page {
   waitForSelector(sel: string, o?: object): Promise<unknown>;
   screenshot(o: { path: string }): Promise<unknown>;
   keyboard: { press(k: string): Promise<void>; type(t: string, o?: object): Promise<void> };
-  locator(sel: string): { first(): { click(o?: object): Promise<void>; textContent(): Promise<string | null> }; allTextContents(): Promise<string[]>; count(): Promise<number> };
+  locator(sel: string): { first(): { click(o?: object): Promise<void>; textContent(): Promise<string | null> }; allTextContents(): Promise<string[]>; allInnerTexts(): Promise<string[]>; count(): Promise<number> };
   waitForTimeout(ms: number): Promise<void>;
   setViewportSize(s: { width: number; height: number }): Promise<void>;
 }
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     }
     await command(page, 'View: Focus Problems');
     const problems = await poll('diagnostics in the Problems panel', async () => {
-      const rows = await page.locator('.markers-panel .monaco-list-row').allTextContents();
+      const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
       return rows.length > 3 ? rows : undefined;
     }).catch((e: Error) => { failures.push(e.message); return [] as string[]; });
     await page.screenshot({ path: path.join(OUT, '1-problems.png') });
@@ -149,30 +149,47 @@ async function main(): Promise<void> {
     // 2. The Flux explorer.
     await command(page, 'Flux: Focus on Cluster View');
     const labels = await poll('Flux tree nodes', async () => {
-      const rows = await page.locator('[id="workbench.view.extension.fluxWorkbench"] .monaco-list-row, .pane-body .monaco-list-row').allTextContents();
+      const rows = await page.locator('[id="workbench.view.extension.fluxWorkbench"] .monaco-list-row, .pane-body .monaco-list-row').allInnerTexts();
       return rows.some((r) => /Kustomizations/.test(r)) ? rows : undefined;
     }).catch((e: Error) => { failures.push(e.message); return [] as string[]; });
     console.log('Flux tree rows:');
     for (const r of labels) console.log(`  ${r}`);
     const after = await poll('Kustomization "infrastructure" in the Flux tree', async () => {
-      const rows = await page.locator('.monaco-list-row').allTextContents();
+      const rows = await page.locator('.monaco-list-row').allInnerTexts();
       return rows.some((r) => /infrastructure/.test(r)) ? rows : undefined;
     }, 30_000).catch((e: Error) => { failures.push(e.message); return [] as string[]; });
     console.log('Flux tree rows once synced:');
     for (const r of after) console.log(`  ${r}`);
     await page.screenshot({ path: path.join(OUT, '2-flux-tree.png') });
-    const status = await page.locator('.statusbar-item:has-text("fake")').allTextContents();
+    const status = await page.locator('.statusbar-item:has-text("fake")').allInnerTexts();
     console.log(`Status bar: ${status.join(' | ')}`);
     if (!status.length) failures.push('no status-bar item for context "fake"');
 
-    // 3. Describe an object.
-    const infra = page.locator('.monaco-list-row:has-text("infrastructure")');
-    if (await infra.count()) {
-      await infra.first().click({ button: 'right' });
-      await page.waitForTimeout(800);
-      await page.screenshot({ path: path.join(OUT, '3-context-menu.png') });
-      await page.keyboard.press('Escape');
-    }
+    // 3. Reconcile and describe an object through its context menu.
+    const menuItem = async (row: string, item: string): Promise<void> => {
+      await page.locator(`.monaco-list-row:has-text("${row}")`).first().click({ button: 'right' });
+      await page.waitForSelector('.context-view .action-label', { state: 'visible' });
+      await page.locator(`.context-view .action-label >> text="${item}"`).first().click();
+    };
+    await menuItem('infrastructure', 'Reconcile');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(OUT, '3-reconcile-progress.png') });
+    const toast = await poll('the reconcile result notification', async () => {
+      const t = await page.locator('.notification-toast').allInnerTexts();
+      return t.find((x) => /Kustomization flux-system\/infrastructure/.test(x) && !/Reconcile Kustomization/.test(x));
+    }, 60_000).catch((e: Error) => { failures.push(e.message); return ''; });
+    console.log(`Reconcile notification: ${toast}`);
+    await page.screenshot({ path: path.join(OUT, '4-reconcile-done.png') });
+    await menuItem('infrastructure', 'Describe (YAML with status)');
+    const describeText = await poll('the describe document', async () => {
+      const tabs = (await page.locator('.tabs-container .tab').allInnerTexts()).join(' ').replace(/\s+/g, '');
+      const editors = (await page.locator('.monaco-editor .view-lines').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+      const doc = editors.find((t) => /name: infrastructure/.test(t) && /kind: Kustomization/.test(t));
+      if (process.env.SMOKE_DEBUG) console.log(JSON.stringify({ tabs, editors }));
+      return /infrastructure\.yaml/.test(tabs) ? doc : undefined;
+    }, 30_000).catch((e: Error) => { failures.push(e.message); return ''; });
+    console.log(`Describe document starts: ${describeText.replace(/\u00a0/g, ' ').slice(0, 160)}`);
+    await page.screenshot({ path: path.join(OUT, '5-describe.png') });
   } finally {
     await browser?.close().catch(() => undefined);
     cs?.kill('SIGTERM');
