@@ -81,6 +81,8 @@ export async function benchCluster(): Promise<Record<string, string | number>> {
   try {
     const ready = await next();
     if (ready.op !== 'ready') throw new Error('bench server did not start');
+    gc();
+    const rssBefore = process.memoryUsage().rss;
     const kc = new KubeConfig();
     kc.loadFromFile(ready.kubeconfig);
     // Baseline: the same lists (500 per page) with plain fetch + JSON.parse, to show the server's share.
@@ -158,6 +160,7 @@ export async function benchCluster(): Promise<Record<string, string | number>> {
       'watch event -> tree model p50 (ms, target <= 100)': Math.round(percentile(latencies, 50)),
       'watch event -> tree model p95 (ms)': Math.round(percentile(latencies, 95)),
       'watch event -> tree model max (ms)': Math.round(latencies[latencies.length - 1] ?? NaN),
+      'client RSS before any list (tsx + client-node loaded)': mb(rssBefore),
       'client RSS after sync': mb(mem.rss),
       'client heap used after sync': mb(mem.heapUsed),
       'client heap growth for the cache': mb(mem.heapUsed - heapBefore),

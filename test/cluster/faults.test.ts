@@ -245,7 +245,8 @@ describe('cluster core faults', () => {
     const w = s.requests.find((r) => r.path.endsWith('/gitrepositories') && r.query.watch === 'true');
     assert.equal(w?.query.resourceVersion, rv);
     assert.ok(!s.requests.some((r) => r.path.endsWith('/gitrepositories') && r.query.watch !== 'true'), 'no relist');
-    assert.ok(states.length > 0 && states.every((st) => st === 'synced'), `no error flicker on a drop that reconnects at once (${states.join(',')})`);
+    await until(() => states.length > 0, 'the batched notification');
+    assert.ok(states.every((st) => st === 'synced'), `no error flicker on a drop that reconnects at once (${states.join(',')})`);
   });
 
   test('context switch mid-request: no stale result applied, old connections closed', async () => {
