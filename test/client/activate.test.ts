@@ -157,6 +157,62 @@ test('explain failure names the object, the field and the fix', async () => {
   assert.match(last.text, /^HelmRelease flux-system\/podinfo: .+ Check \S+: .+/);
 });
 
+test('open definition finds the object in the workspace YAML and selects metadata.name', async () => {
+  const ws = (await import('./fake-vscode')).workspace as { workspaceFolders: unknown };
+  ws.workspaceFolders = [{ uri: 'file:///ws', name: 'ws', index: 0 }];
+  state.files.set('file:///ws/clusters/apps.yaml', [
+    'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: apps', '---',
+    'apiVersion: kustomize.toolkit.fluxcd.io/v1', 'kind: Kustomization', 'metadata:', '  name: apps', '  namespace: flux-system',
+    'spec:', '  interval: 10m', '  path: ./apps', '  prune: true', '  sourceRef:', '    kind: GitRepository', '    name: flux-system', '',
+  ].join('\n'));
+  state.files.set('file:///ws/other.yaml', 'kind: Kustomization\nmetadata:\n  name: other\n');
+  try {
+    await state.commands.get('fluxWorkbench.openDefinition')?.(await findObject('Kustomization', 'apps'));
+    const shown = state.shownDocuments.at(-1);
+    assert.equal(String(shown?.doc), 'file:///ws/clusters/apps.yaml');
+    assert.deepEqual({ ...shown?.options?.selection }, { startLine: 8, startCharacter: 8, endLine: 8, endCharacter: 12 });
+    // Not defined anywhere: a warning naming kind and name.
+    const n = state.shownDocuments.length;
+    await state.commands.get('fluxWorkbench.openDefinition')?.(await findObject('HelmRelease', 'podinfo'));
+    assert.equal(state.shownDocuments.length, n);
+    assert.match(state.messages.at(-1)?.text ?? '', /HelmRelease flux-system\/podinfo: no YAML in the workspace defines kind HelmRelease with metadata\.name podinfo/);
+  } finally {
+    ws.workspaceFolders = undefined;
+    state.files.clear();
+  }
+});
+
+test('flux check, events and copy name write their output', async () => {
+  await state.commands.get('fluxWorkbench.fluxCheck')?.();
+  const check = state.channels.get('Flux Workbench: Check');
+  assert.ok(check?.shown);
+  assert.match(check.text, /context fake/);
+  assert.match(check.text, /source-controller/);
+  assert.equal(state.messages.at(-1)?.level, 'info');
+  await state.commands.get('fluxWorkbench.showEvents')?.(await findObject('Kustomization', 'apps'));
+  const events = state.channels.get('Flux Workbench: Events');
+  assert.ok(events?.shown);
+  assert.match(events.text, /^Events for Kustomization flux-system\/apps and its source/);
+  const { env } = await import('./fake-vscode');
+  await state.commands.get('fluxWorkbench.copyName')?.(await findObject('HelmRelease', 'podinfo'));
+  assert.equal(env.clipboard.text, 'podinfo');
+});
+
+test('namespace filter offers the namespaces in the cache and stores the choice', async () => {
+  let offered: string[] = [];
+  state.quickPicks.push((items) => {
+    offered = (items as Array<{ label: string }>).map((i) => i.label);
+    return [(items as Array<{ label: string }>).find((i) => i.label === 'flux-system')];
+  });
+  await state.commands.get('fluxWorkbench.filterNamespaces')?.();
+  assert.deepEqual(offered, ['flux-system']);
+  assert.deepEqual(state.settings.get('fluxWorkbench.explorer.namespaces')?.global, ['flux-system']);
+  assert.ok((await allNodes(provider())).some((n) => n.key?.kind === 'Kustomization'));
+  setSetting('fluxWorkbench.explorer.namespaces', ['elsewhere']);
+  assert.ok(!(await allNodes(provider())).some((n) => n.key?.kind === 'Kustomization'));
+  setSetting('fluxWorkbench.explorer.namespaces', []);
+});
+
 test('switching context creates a new session, never rewrites the kubeconfig, and is remembered', async () => {
   state.quickPicks.push((items) => (items as Array<{ name: string }>).find((i) => i.name === 'fake-bad-token'));
   await state.commands.get('fluxWorkbench.selectContext')?.();

@@ -49,6 +49,9 @@ export const state = {
   configChange: new EventEmitter<{ affectsConfiguration(s: string): boolean }>(),
   providers: new Map<string, { provideTextDocumentContent(uri: unknown): Promise<string> | string }>(),
   languageClients: [] as FakeLanguageClient[],
+  shownDocuments: [] as Array<{ doc: unknown; options?: { selection?: Range } }>,
+  /** Workspace files for findFiles / fs.readFile: uri string -> text. */
+  files: new Map<string, string>(),
 };
 
 function record(level: 'info' | 'warning' | 'error') {
@@ -91,7 +94,7 @@ export const window = {
     return task({ report: () => undefined }, { onCancellationRequested: () => ({ dispose: () => undefined }) });
   },
   setStatusBarMessage: () => ({ dispose: () => undefined }),
-  showTextDocument: async (doc: unknown) => doc,
+  showTextDocument: async (doc: unknown, options?: { selection?: Range }) => { state.shownDocuments.push({ doc, options }); return doc; },
 };
 
 export const commands = {
@@ -148,8 +151,14 @@ export const workspace = {
     const text = p ? await p.provideTextDocumentContent(uri) : '';
     return { uri, languageId: 'yaml', getText: () => text };
   },
-  findFiles: async () => [],
-  fs: { readFile: async () => new Uint8Array() },
+  findFiles: async () => [...state.files.keys()].map((u) => Uri.parse(u)),
+  fs: {
+    readFile: async (uri: { toString(): string }) => {
+      const text = state.files.get(uri.toString());
+      if (text === undefined) throw new Error(`ENOENT ${uri.toString()}`);
+      return new TextEncoder().encode(text);
+    },
+  },
   asRelativePath: (u: unknown) => String(u),
 };
 
