@@ -3,7 +3,7 @@
  * and hover use) and runs the rules of server/src/engine/rules on each document.
  */
 import { parseFile } from './document';
-import { createContext, DOCUMENT_RULES, FLUX_RULES, SUPERSEDES_SCHEMA_ENUM } from './rules';
+import { createContext, DOCUMENT_RULES, FLUX_RULES, SUPERSEDES_SCHEMA_ENUM, type Rule, type RuleContext } from './rules';
 import type { SchemaRegistry } from './schema/registry';
 import type { FluxDiagnostic, Range } from './types';
 
@@ -34,7 +34,7 @@ export function analyzeText(text: string, opts: AnalyzeOptions): FluxDiagnostic[
   return out;
 }
 
-function run(rule: (ctx: ReturnType<typeof createContext>) => FluxDiagnostic[], ctx: ReturnType<typeof createContext>, out: FluxDiagnostic[]): void {
+function run(rule: Rule, ctx: RuleContext, out: FluxDiagnostic[]): void {
   try {
     for (const d of rule(ctx)) out.push(d);
   } catch {
