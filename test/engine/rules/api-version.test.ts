@@ -70,6 +70,9 @@ describe('flux/unknown-kind', () => {
     const text = GIT_REPO.replace('source.toolkit.fluxcd.io/v1\n', 'kustomize.toolkit.fluxcd.io/v1\n');
     const d = one(analyze(text), 'flux/unknown-kind');
     assert.match(d.message, /GitRepository belongs to source.toolkit.fluxcd.io: use apiVersion source.toolkit.fluxcd.io\/v1/);
+    // The fix is the apiVersion: the range and the suggestion are there.
+    assert.deepEqual(d.range, rangeOf(text, 'kustomize.toolkit.fluxcd.io/v1'));
+    assert.equal(d.data?.suggestion, 'source.toolkit.fluxcd.io/v1');
   });
 
   it('is silent on non-Flux groups, including kustomize.config.k8s.io Kustomization', () => {

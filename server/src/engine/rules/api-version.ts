@@ -31,9 +31,12 @@ export function apiVersion(ctx: RuleContext): FluxDiagnostic[] {
       : suggestion !== undefined
         ? `; did you mean '${suggestion}'?`
         : `; ${doc.group} kinds are: ${inGroup.join(', ')}`;
-    const d = ctx.diag('flux/unknown-kind', 'error', ctx.rangeOf(['kind'], 'value'),
-      `kind '${doc.kind}' does not exist in the Flux API group ${doc.group}${fix}`,
-      !elsewhere && suggestion !== undefined ? { suggestion } : elsewhere ? { suggestion: `${elsewhere.group}/${elsewhere.current}`, field: 'apiVersion' } : undefined);
+    // When the kind lives in another Flux group, the apiVersion is what to fix: the diagnostic sits there.
+    const d = elsewhere
+      ? ctx.diag('flux/unknown-kind', 'error', apiRange,
+        `kind '${doc.kind}' does not exist in the Flux API group ${doc.group}${fix}`, { suggestion: `${elsewhere.group}/${elsewhere.current}` })
+      : ctx.diag('flux/unknown-kind', 'error', ctx.rangeOf(['kind'], 'value'),
+        `kind '${doc.kind}' does not exist in the Flux API group ${doc.group}${fix}`, suggestion !== undefined ? { suggestion } : undefined);
     return [d];
   }
   const known = info.versions.find((v) => v.version === doc.version);
