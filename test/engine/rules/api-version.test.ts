@@ -112,3 +112,20 @@ describe('flux/unknown-api-version for a group that is meant to be Flux', () => 
     }
   });
 });
+
+describe('kinds and versions read from the cluster', () => {
+  it('a kind or version that only the cluster CRD defines is not unknown', async () => {
+    const { SchemaRegistry } = await import('../../../server/src/engine/schema/registry');
+    const { analyzeText } = await import('../../../server/src/engine/analyze');
+    const registry = SchemaRegistry.bundled();
+    const schema = { type: 'object' as const, properties: { apiVersion: { type: 'string' as const }, kind: { type: 'string' as const }, spec: { type: 'object' as const, required: ['interval'], properties: { interval: { type: 'string' as const } } } } };
+    registry.override({ group: 'source.toolkit.fluxcd.io', version: 'v2', kind: 'GitRepository', schema });
+    registry.override({ group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'FutureSource', schema });
+    const run = (t: string): string[] => analyzeText(t, { registry, targetFluxVersion: '2.8' }).map((d) => d.code);
+    assert.deepEqual(run('apiVersion: source.toolkit.fluxcd.io/v2\nkind: GitRepository\nmetadata:\n  name: a\nspec:\n  interval: 1m\n'), []);
+    assert.deepEqual(run('apiVersion: source.toolkit.fluxcd.io/v1\nkind: FutureSource\nmetadata:\n  name: a\nspec:\n  interval: 1m\n'), []);
+    // And the cluster's schema is the one that judges.
+    assert.deepEqual(run('apiVersion: source.toolkit.fluxcd.io/v2\nkind: GitRepository\nmetadata:\n  name: a\nspec:\n  interval: 1m\n  url: x\n'), ['flux/unknown-field']);
+    assert.deepEqual(run('apiVersion: source.toolkit.fluxcd.io/v1\nkind: FutureSource\nmetadata:\n  name: a\nspec:\n  intervall: 1m\n'), ['flux/unknown-field']);
+  });
+});

@@ -23,6 +23,8 @@ export function apiVersion(ctx: RuleContext): FluxDiagnostic[] {
   }
   const info = doc.kindInfo;
   if (!info) {
+    // A kind the registry knows (a newer Flux's CRD read from the cluster) is valid even when the table lacks it.
+    if (ctx.registry.get(doc.group, doc.version, doc.kind)) return [];
     const inGroup = kindsOfGroup(doc.group).map((k) => k.kind);
     const elsewhere = FLUX_KINDS.find((k) => k.kind === doc.kind);
     const suggestion = closest(doc.kind, inGroup);

@@ -33,7 +33,7 @@ const ROOT_IDENTITY = new Set(['apiVersion', 'kind']);
 
 export function schema(ctx: RuleContext): FluxDiagnostic[] {
   const { doc } = ctx;
-  if (!doc.isFlux || !doc.kindInfo || !ctx.schema) return [];
+  if (!doc.isFlux || !ctx.schema) return [];
   let value = ctx.value();
   if (doc.aliasLimitExceeded()) {
     return [ctx.diag('flux/alias-limit', 'warning', ctx.rangeOf([], 'key'),
