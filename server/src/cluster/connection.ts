@@ -4,7 +4,7 @@
  * AbortController that cancels every request started through it when disposed.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { type ClusterAccess, ClusterCallError, closeConnections, DEFAULT_FLUX_NAMESPACE } from './get';
+import { type ClusterAccess, ClusterCallError, DEFAULT_FLUX_NAMESPACE } from './get';
 import { contextNamespace, withContext } from './kubeconfig';
 
 /** Options of {@link ClusterConnection}. */
@@ -61,9 +61,8 @@ export class ClusterConnection implements ClusterAccess {
   /** The API server URL of the context. */
   get server(): string { return this.kubeConfig.getCurrentCluster()?.server ?? ''; }
 
-  /** Cancels every request in flight and closes the pooled HTTP connections. Idempotent. */
+  /** Cancels every request in flight. Idempotent. */
   dispose(): void {
     if (!this.abort.signal.aborted) this.abort.abort();
-    closeConnections(this.kubeConfig);
   }
 }

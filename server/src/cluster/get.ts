@@ -3,7 +3,7 @@
  * kinds table, version from API discovery when the server answers it), and `flux get` rows.
  */
 import {
-  ApisApi, CustomObjectsApi, type KubeConfig, Observable, PatchStrategy, type RequestContext, setHeaderOptions,
+  ApisApi, CustomObjectsApi, type KubeConfig, Observable, PatchStrategy, setHeaderOptions,
 } from '@kubernetes/client-node';
 import { FLUX_KINDS, type FluxKindInfo, findKind, resolveKind } from '../engine/kinds';
 import { statusRow, type StatusRow } from './status';
@@ -85,40 +85,13 @@ function clients(conn: ClusterAccess): Clients {
   return c;
 }
 
-type HttpDispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
-const dispatchers = new WeakMap<KubeConfig, HttpDispatcher>();
-
-/**
- * client-node builds a new HTTP agent (so a new TCP/TLS connection) for every request. The
- * kubeconfig of a connection is fixed, so the first agent is kept per KubeConfig and reused:
- * keep-alive connections (one TLS handshake instead of one per list page), and one place to
- * close them ({@link closeConnections}).
- */
-function shareDispatcher(kc: KubeConfig, ctx: RequestContext): void {
-  // An exec plugin may return short-lived client certificates, which live in the agent: keep
-  // client-node's per-request agents for those users.
-  if (kc.getCurrentUser()?.exec) return;
-  const shared = dispatchers.get(kc);
-  if (shared) { ctx.setDispatcher(shared); return; }
-  const own = ctx.getDispatcher();
-  if (own) dispatchers.set(kc, own);
-}
-
-/** Closes the pooled HTTP connections of a KubeConfig at once (ClusterConnection.dispose calls it). */
-export function closeConnections(kc: KubeConfig): void {
-  const d = dispatchers.get(kc);
-  if (!d) return;
-  dispatchers.delete(kc);
-  d.destroy().catch(() => { /* already closed */ });
-}
-
 /** Request options that carry the connection's abort signal and a per-request timeout. */
 export function requestOptions(conn: ClusterAccess, headers: Record<string, string> = {}): ReturnType<typeof setHeaderOptions> {
   const timeout = AbortSignal.timeout(conn.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const signal = conn.signal ? AbortSignal.any([conn.signal, timeout]) : timeout;
   let opts: ReturnType<typeof setHeaderOptions> = {
     middleware: [{
-      pre: (ctx) => { ctx.setSignal(signal); shareDispatcher(conn.kubeConfig, ctx); return new Observable(Promise.resolve(ctx)); },
+      pre: (ctx) => { ctx.setSignal(signal); return new Observable(Promise.resolve(ctx)); },
       post: (resp) => new Observable(Promise.resolve(resp)),
     }],
     middlewareMergeStrategy: 'append',
