@@ -37,6 +37,7 @@ export class Ctx implements vscode.Disposable {
   problem?: string;
   /** True once the Flux view opened or a cluster command ran: settings changes then reconnect. */
   private clusterWanted = false;
+  private connectGeneration = 0;
   /** The context the session is for (or being connected to). */
   contextName?: string;
 
@@ -95,6 +96,10 @@ export class Ctx implements vscode.Disposable {
 
   /** The session, connecting first when needed. Undefined when no context can be used. */
   async ensureSession(): Promise<ClusterSession | undefined> {
+    if (this.connecting) {
+      await this.connecting;
+      return this.session && !this.session.isDisposed ? this.session : undefined;
+    }
     if (this.session && !this.session.isDisposed) return this.session;
     return this.connect();
   }
@@ -111,18 +116,24 @@ export class Ctx implements vscode.Disposable {
   /** (Re)connects to `context` (default: chooseContext). Disposes the previous session. */
   connect(context?: string): Promise<ClusterSession | undefined> {
     this.clusterWanted = true;
-    const run = this.doConnect(context);
+    const run = this.doConnect(context, ++this.connectGeneration);
     this.connecting = run;
     return run.finally(() => { if (this.connecting === run) this.connecting = undefined; });
   }
 
-  private async doConnect(context?: string): Promise<ClusterSession | undefined> {
+  /**
+   * One connection attempt. `gen` identifies it: when a newer attempt starts meanwhile (another
+   * context picked, settings changed), this one stops and its results are dropped.
+   */
+  private async doConnect(context: string | undefined, gen: number): Promise<ClusterSession | undefined> {
     this.disposeSession();
     this.setPhase('connecting', undefined);
     let rt: Runtime;
     try {
       rt = await this.runtime();
+      if (gen !== this.connectGeneration) return undefined;
     } catch (err) {
+      if (gen !== this.connectGeneration) return undefined;
       // The Kubernetes client needs a recent Node (the extension host's is process.versions.node).
       const why = err instanceof Error ? err.message : String(err);
       this.log.appendLine(`cannot load the Kubernetes client: ${why}`);
@@ -151,6 +162,7 @@ export class Ctx implements vscode.Disposable {
       this.setPhase('error', err instanceof Error ? err.message : String(err));
       return undefined;
     }
+    this.disposeSession();
     this.session = session;
     this.sessionUnsubscribe = session.cache.onDidChange(() => { if (this.session === session) this.changed.fire(); });
     this.setPhase('connecting');
@@ -158,11 +170,11 @@ export class Ctx implements vscode.Disposable {
     try {
       await session.start();
     } catch (err) {
-      if (this.session !== session) return undefined; // switched meanwhile
+      if (gen !== this.connectGeneration || this.session !== session) return undefined; // switched meanwhile
       this.setPhase('error', errorMessage(err).text);
       return session;
     }
-    if (this.session !== session) return undefined;
+    if (gen !== this.connectGeneration || this.session !== session) return undefined;
     this.setPhase('connected', session.checkError);
     return session;
   }

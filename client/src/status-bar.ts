@@ -28,7 +28,7 @@ export class StatusBar implements vscode.Disposable {
       const snap = session.cache.snapshot();
       failing = failingCount((kind) => snap.objects(kind));
     }
-    const t = statusText({ phase: this.ctx.phase, context: this.ctx.contextName, check: session?.check, failing, error: this.ctx.problem });
+    const t = statusText({ phase: this.ctx.phase, context: this.ctx.contextName, check: session?.check, failing, error: this.ctx.phase === 'connected' ? session?.checkError : this.ctx.problem });
     this.item.text = t.text;
     this.item.tooltip = t.tooltip;
     this.item.backgroundColor = t.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

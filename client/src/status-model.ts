@@ -41,6 +41,11 @@ export function statusText(s: StatusInput): StatusText {
     }
     lines.push(s.check.fluxVersion ? `Flux ${s.check.fluxVersion} in ${s.check.namespace}` : `Flux in ${s.check.namespace}: version unknown`);
     lines.push(`Controllers ready: ${ready}/${total}`);
+  } else if (s.error) {
+    // Connected, but `flux check` could not run (e.g. no permission to list Deployments).
+    parts.push('$(warning)');
+    lines.push(`Flux check: ${s.error}`);
+    warning = true;
   }
   if (s.failing > 0) {
     parts.push(`$(error) ${s.failing}`);

@@ -250,6 +250,25 @@ test('untrusted workspace: a workspace kubeconfig setting is ignored', async () 
   }
 });
 
+test('overlapping reconnects leave exactly one live session', async () => {
+  await until('connected', () => state.contextKeys.get('fluxWorkbench.clusterState') === 'connected');
+  const rt = await import('../../client/src/cluster/runtime');
+  const made: Array<InstanceType<typeof rt.ClusterSession>> = [];
+  const start = rt.ClusterSession.prototype.start;
+  rt.ClusterSession.prototype.start = function (this: InstanceType<typeof rt.ClusterSession>) { made.push(this); return start.call(this); };
+  try {
+    // Three reconnects in a row, without waiting: only the last session may survive.
+    setSetting('fluxWorkbench.requestTimeoutSeconds', 20);
+    setSetting('fluxWorkbench.requestTimeoutSeconds', 25);
+    setSetting('fluxWorkbench.requestTimeoutSeconds', 30);
+    await until('connected after the reconnects', () => state.contextKeys.get('fluxWorkbench.clusterState') === 'connected' && made.length > 0);
+    assert.equal(made.filter((s) => !s.isDisposed).length, 1, `${made.length} sessions started`);
+    assert.ok(await findObject('Kustomization', 'apps'));
+  } finally {
+    rt.ClusterSession.prototype.start = start;
+  }
+});
+
 test('no kubeconfig: the tree is empty (welcome view), Select Context explains the fix', async () => {
   setSetting('fluxWorkbench.kubeconfig', '/nonexistent/kubeconfig');
   await until('state none', () => state.contextKeys.get('fluxWorkbench.clusterState') === 'none');

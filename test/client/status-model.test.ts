@@ -44,3 +44,10 @@ test('connecting and error phases', () => {
   assert.match(e.tooltip, /cannot reach the API server/);
   assert.equal(e.warning, true);
 });
+
+test('connected but the Flux check failed: a warning with the reason', () => {
+  const t = statusText({ phase: 'connected', context: 'c', failing: 0, error: 'Deployments in namespace flux-system: Forbidden' });
+  assert.equal(t.text, '$(cloud) c $(warning)');
+  assert.equal(t.warning, true);
+  assert.match(t.tooltip, /Flux check: Deployments in namespace flux-system: Forbidden/);
+});
