@@ -15,7 +15,7 @@ function kindsOfGroup(group: string): FluxKindInfo[] {
 export function apiVersion(ctx: RuleContext): FluxDiagnostic[] {
   const { doc } = ctx;
   if (!doc.isFlux || doc.group === undefined || doc.version === undefined) return [];
-  const apiRange = ctx.rangeOf(['apiVersion'], 'value');
+  const apiRange = (): ReturnType<RuleContext['rangeOf']> => ctx.rangeOf(['apiVersion'], 'value');
   if (doc.kind === undefined) {
     const kinds = kindsOfGroup(doc.group).map((k) => k.kind);
     return [ctx.diag('flux/missing-required', 'error', ctx.rangeOf(['apiVersion'], 'key'),
@@ -35,7 +35,7 @@ export function apiVersion(ctx: RuleContext): FluxDiagnostic[] {
         : `; ${doc.group} kinds are: ${inGroup.join(', ')}`;
     // When the kind lives in another Flux group, the apiVersion is what to fix: the diagnostic sits there.
     const d = elsewhere
-      ? ctx.diag('flux/unknown-kind', 'error', apiRange,
+      ? ctx.diag('flux/unknown-kind', 'error', apiRange(),
         `kind '${doc.kind}' does not exist in the Flux API group ${doc.group}${fix}`, { suggestion: `${elsewhere.group}/${elsewhere.current}` })
       : ctx.diag('flux/unknown-kind', 'error', ctx.rangeOf(['kind'], 'value'),
         `kind '${doc.kind}' does not exist in the Flux API group ${doc.group}${fix}`, suggestion !== undefined ? { suggestion } : undefined);
@@ -47,20 +47,20 @@ export function apiVersion(ctx: RuleContext): FluxDiagnostic[] {
     if (ctx.registry.get(info.group, doc.version, info.kind)) return [];
     const valid = info.versions.filter((v) => v.removedIn === undefined || compareFluxVersions(ctx.targetFluxVersion, v.removedIn) < 0);
     const current = `${info.group}/${info.current}`;
-    return [ctx.diag('flux/unknown-api-version', 'error', apiRange,
+    return [ctx.diag('flux/unknown-api-version', 'error', apiRange(),
       `apiVersion ${doc.apiVersion} does not exist for ${info.kind}; valid versions: ${valid.map((v) => `${info.group}/${v.version}`).join(', ')} (use ${current})`,
       { suggestion: current })];
   }
   const target = ctx.targetFluxVersion;
   const current = `${info.group}/${info.current}`;
   if (known.removedIn !== undefined && compareFluxVersions(target, known.removedIn) >= 0) {
-    return [ctx.diag('flux/removed-api-version', 'error', apiRange,
+    return [ctx.diag('flux/removed-api-version', 'error', apiRange(),
       `apiVersion ${doc.apiVersion} was removed in Flux ${known.removedIn} (target Flux ${target}); change it to ${current} (flux migrate)`,
       { suggestion: current })];
   }
   if (known.deprecatedIn !== undefined && compareFluxVersions(target, known.deprecatedIn) >= 0) {
     const removal = known.removedIn !== undefined ? ` and is removed in Flux ${known.removedIn}` : '';
-    return [ctx.diag('flux/deprecated-api-version', 'warning', apiRange,
+    return [ctx.diag('flux/deprecated-api-version', 'warning', apiRange(),
       `apiVersion ${doc.apiVersion} is deprecated since Flux ${known.deprecatedIn}${removal}; change it to ${current}`,
       { suggestion: current })];
   }
