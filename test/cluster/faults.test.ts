@@ -10,6 +10,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { type FakeApiServer, startApiServer } from '../fixture/apiserver';
 import { addGitRepository, addHelmRelease, addKustomization, ensureNamespace, seedFluxInstall } from '../fixture/seed';
 import { ClusterConnection } from '../../server/src/cluster/connection';
+import { discoverFlux } from '../../server/src/cluster/discovery';
+import { ClusterCallError } from '../../server/src/cluster/get';
 import { buildExplorerTree, type ExplorerNode } from '../../server/src/cluster/explorer-model';
 import { type CacheSnapshot, FluxWatchCache, type WatchCacheOptions } from '../../server/src/cluster/watch-cache';
 
@@ -302,6 +304,21 @@ describe('cluster core faults', () => {
     assert.equal(pc.snapshot().kindState('ImagePolicy').state, 'missing');
     assert.equal(pc.snapshot().kindState('GitRepository').state, 'synced');
     assert.deepEqual(names(pc.snapshot(), 'GitRepository'), ['flux-system/podinfo']);
+  });
+
+  test('discovery falls back to API discovery when CRDs may not be listed', async () => {
+    const s = await server({ fluxCrds: ['GitRepository', 'Kustomization'] });
+    s.faults.deny({ resource: 'customresourcedefinitions.apiextensions.k8s.io' });
+    const conn = connect(s);
+    cleanups.push(() => conn.dispose());
+    const d = await discoverFlux(conn);
+    assert.equal(d.source, 'api-discovery');
+    assert.equal(d.fluxVersion, undefined);
+    assert.deepEqual(d.kinds.map((k) => `${k.kind}@${k.version}`).sort(), ['GitRepository@v1', 'Kustomization@v1']);
+    assert.ok(d.missing.includes('HelmRelease'));
+    const bad = connect(s, 'fake-bad-token');
+    cleanups.push(() => bad.dispose());
+    await assert.rejects(discoverFlux(bad), (e: unknown) => e instanceof ClusterCallError && e.failure === 'unauthorized');
   });
 
   test('a missing kind notices its CRD being installed later', async () => {
