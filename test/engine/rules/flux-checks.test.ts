@@ -192,3 +192,51 @@ describe('flux/duplicate-object', () => {
     assert.deepEqual(codes(analyze(`${GIT_REPO}---\n${HELM_RELEASE.replace('namespace: apps', 'namespace: flux-system')}`)), []);
   });
 });
+
+const HELM_REPO = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  interval: 1h
+  url: https://stefanprodan.github.io/podinfo
+`;
+
+describe('flux/helmrepository-url', () => {
+  it('type oci needs an oci:// URL (error, on the url value)', () => {
+    const text = HELM_REPO.replace('  url:', '  type: oci\n  url:');
+    const d = one(analyze(text), 'flux/helmrepository-url');
+    assert.equal(d.severity, 'error');
+    assert.deepEqual(d.range, rangeOf(text, 'https://stefanprodan.github.io/podinfo'));
+    assert.match(d.message, /^HelmRepository flux-system\/podinfo: spec.url must start with oci:\/\/ when spec.type is oci, not https:\/\//);
+  });
+
+  it('an oci:// URL without type oci is a warning', () => {
+    const text = HELM_REPO.replace('https://stefanprodan.github.io/podinfo', 'oci://ghcr.io/stefanprodan/charts');
+    const d = one(analyze(text), 'flux/helmrepository-url');
+    assert.equal(d.severity, 'warning');
+    assert.match(d.message, /add type: oci/);
+  });
+
+  it('is silent when type and scheme agree', () => {
+    assert.deepEqual(codes(analyze(HELM_REPO)), []);
+    assert.deepEqual(codes(analyze(HELM_REPO.replace('  url: https://stefanprodan.github.io/podinfo', '  type: oci\n  url: oci://ghcr.io/stefanprodan/charts'))), []);
+  });
+});
+
+describe('flux/helm-chart-name', () => {
+  it('warns about repo/chart with a HelmRepository source and suggests the chart name', () => {
+    const text = HELM_RELEASE.replace('chart: podinfo', 'chart: podinfo/podinfo');
+    const d = one(analyze(text), 'flux/helm-chart-name');
+    assert.equal(d.severity, 'warning');
+    assert.deepEqual(d.range, rangeOf(text, 'podinfo/podinfo'));
+    assert.match(d.message, /^HelmRelease apps\/podinfo: spec.chart.spec.chart 'podinfo\/podinfo' looks like 'repository\/chart'.*write only the chart name: chart: podinfo$/);
+    assert.equal(d.data?.suggestion, 'podinfo');
+  });
+
+  it('is silent on a chart path in a GitRepository', () => {
+    const text = HELM_RELEASE.replace('chart: podinfo', 'chart: ./charts/podinfo').replace('kind: HelmRepository', 'kind: GitRepository');
+    assert.deepEqual(codes(analyze(text)), []);
+  });
+});

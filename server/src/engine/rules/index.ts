@@ -7,7 +7,9 @@ import type { Rule } from './context';
 import { decryptionProvider } from './decryption-provider';
 import { dependsOnSelf } from './depends-on-self';
 import { duplicateObject } from './duplicate-object';
+import { helmChartName } from './helm-chart-name';
 import { helmReleaseChart } from './helmrelease-chart';
+import { helmRepositoryUrl } from './helm-repository-url';
 import { objectName } from './object-name';
 import { referenceKind } from './reference-kind';
 import { schema } from './schema';
@@ -23,7 +25,7 @@ export const DOCUMENT_RULES: readonly Rule[] = [yamlSyntax, apiGroup];
 /** Rules that judge Flux documents only (a Flux API group in apiVersion). */
 export const FLUX_RULES: readonly Rule[] = [
   apiVersion, schema, referenceKind, helmReleaseChart, decryptionProvider, semverConstraint, dependsOnSelf, objectName,
-  shortInterval, duplicateObject,
+  shortInterval, duplicateObject, helmRepositoryUrl, helmChartName,
 ];
 
 /**
