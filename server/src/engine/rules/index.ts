@@ -1,5 +1,19 @@
 /**
  * The rules, in the order they run. Each is `(ctx) => FluxDiagnostic[]` over one document.
+ *
+ * Stable codes (severity; range) — `data.suggestion`, when set, replaces the text of the range:
+ * - flux/yaml-syntax (error; the parser's position), flux/duplicate-key (error; the repeated key)
+ * - flux/unknown-api-version (error; apiVersion value, suggestion), flux/unknown-kind (error; kind value,
+ *   or apiVersion value when the kind belongs to another Flux group), flux/deprecated-api-version (warning;
+ *   apiVersion value, suggestion), flux/removed-api-version (error; apiVersion value, suggestion)
+ * - flux/schema-type, flux/schema-enum, flux/schema-pattern, flux/schema-format, flux/schema-range (error;
+ *   the value), flux/missing-required (error; the parent key, `kind` for top-level; data.field),
+ *   flux/unknown-field (warning; the key, suggestion for did-you-mean), flux/alias-limit (warning; kind key)
+ * - flux/reference-kind (error; the kind value), flux/helmrelease-chart (error; chartRef key or spec key),
+ *   flux/decryption-provider (error; value), flux/semver-constraint (error; value), flux/depends-on-self
+ *   (error; the entry's name), flux/invalid-name (error; value), flux/short-interval (information; value),
+ *   flux/duplicate-object (warning; metadata.name value), flux/helmrepository-url (error or warning; url
+ *   value), flux/helm-chart-name (warning; chart value, suggestion)
  */
 import { apiGroup } from './api-group';
 import { apiVersion } from './api-version';
