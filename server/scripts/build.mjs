@@ -13,7 +13,10 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  // The extension entry stays small so activation is quick: the cluster runtime (client-node and the
+  // cluster core) is a separate file that ctx.ts loads with import() when the explorer first connects.
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode', './cluster/runtime'] }),
+  build({ ...common, entryPoints: ['client/src/cluster/runtime.ts'], outfile: 'dist/cluster/runtime.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
