@@ -68,7 +68,10 @@ export class Ctx implements vscode.Disposable {
 
   /** Loads the cluster core (and the Kubernetes client) on first use. */
   runtime(): Promise<Runtime> {
-    this.runtimePromise ??= import('./cluster/runtime');
+    // A plain require (not import()): the bundle keeps it as is and Node resolves it next to dist/client.js
+    // (dist/cluster/runtime.js, a separate bundle, see server/scripts/build.mjs); a native import() would
+    // need the file extension.
+    this.runtimePromise ??= Promise.resolve().then(() => require('./cluster/runtime') as Runtime);
     return this.runtimePromise;
   }
 
