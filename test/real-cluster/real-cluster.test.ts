@@ -7,6 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
+import { buildExplorerTree, ClusterConnection, FluxWatchCache, loadKubeConfig } from '../../server/src/cluster';
 import { checkFlux } from '../../server/src/cluster/check';
 import { getRows, type ClusterAccess } from '../../server/src/cluster/get';
 import { listEvents } from '../../server/src/cluster/events';
@@ -44,6 +45,29 @@ describe('real cluster (read-only)', { skip }, () => {
     assert.ok(info, `unknown kind ${kindWord}`);
     const events = await listEvents(access(), { kind: info.kind, namespace: process.env.FW_NAMESPACE ?? 'flux-system', name: name! });
     assert.ok(Array.isArray(events));
+  });
+});
+
+describe('real cluster (explorer)', { skip }, () => {
+  it('syncs the watch cache for every Flux kind and builds the explorer tree', async () => {
+    const kc = loadKubeConfig({ env: process.env.KUBECONFIG });
+    const conn = new ClusterConnection({
+      kubeConfig: kc, context: process.env.FW_CONTEXT, fluxNamespace: process.env.FW_FLUX_NAMESPACE ?? 'flux-system',
+    });
+    const cache = new FluxWatchCache(conn);
+    try {
+      await cache.start();
+      const snap = cache.snapshot();
+      for (const kind of snap.kinds) {
+        const st = snap.kindState(kind);
+        assert.ok(['synced', 'missing', 'forbidden'].includes(st.state), `${kind}: ${st.state} ${st.message ?? ''}`);
+      }
+      const roots = buildExplorerTree(snap, { context: conn.contextName });
+      assert.ok(roots.some((n) => n.label === 'Kustomizations'), roots.map((n) => n.label).join(', '));
+    } finally {
+      cache.dispose();
+      conn.dispose();
+    }
   });
 });
 

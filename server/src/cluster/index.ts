@@ -1,6 +1,6 @@
 /**
  * The public API of the cluster core (VS Code-free, over @kubernetes/client-node) for the VS Code
- * client and the CLI. See docs-cluster-api.md ("Cluster core API").
+ * client and the CLI. See README.md, "Cluster core API".
  */
 export {
   type ClusterAccess, ClusterCallError, type ClusterFailure, DEFAULT_FLUX_NAMESPACE, describeKey, getObject, getRows,
