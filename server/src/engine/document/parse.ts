@@ -107,6 +107,52 @@ function duplicateKeys(root: Node | null, errors: YamlProblem[]): void {
   }
 }
 
+/**
+ * A document of a parsed file. A class rather than an object literal with closures: per-document closures
+ * (value(), aliasLimitExceeded()) made V8 promote every parse tree to the old generation during a burst of
+ * analyses (opening a workspace), which grew the language server's heap by ~40 MB of garbage.
+ */
+class ParsedDocument implements FluxDocument {
+  apiVersion?: string;
+  kind?: string;
+  group?: string;
+  version?: string;
+  isFlux = false;
+  kindInfo?: FluxKindInfo;
+  name?: string;
+  namespace?: string;
+  isSops = false;
+  private memo: { v: unknown; bomb: boolean } | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly yaml: Document.Parsed,
+    readonly startOffset: number,
+    readonly endOffset: number,
+    readonly range: Range,
+    readonly errors: YamlProblem[],
+  ) {}
+
+  private compute(): { v: unknown; bomb: boolean } {
+    if (!this.memo) {
+      try {
+        this.memo = { v: this.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
+      } catch (err) {
+        this.memo = { v: undefined, bomb: /excessive alias/i.test(err instanceof Error ? err.message : '') };
+      }
+    }
+    return this.memo;
+  }
+
+  value(): unknown {
+    return this.compute().v;
+  }
+
+  aliasLimitExceeded(): boolean {
+    return this.compute().bomb;
+  }
+}
+
 function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex): FluxDocument {
   const [start, , end] = doc.range;
   const contents = doc.contents as Node | null;
@@ -115,11 +161,7 @@ function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex
   }));
   duplicateKeys(contents, errors);
   if (errors.length > 1) errors.sort((a, b) => a.start - b.start);
-  const out: FluxDocument = {
-    index, yaml: doc, startOffset: start, endOffset: end, range: lineIndex.range(start, end),
-    isFlux: false, isSops: false, errors,
-    value: () => undefined, aliasLimitExceeded: () => false,
-  };
+  const out = new ParsedDocument(index, doc, start, end, lineIndex.range(start, end), errors);
   if (isMap(contents)) {
     out.apiVersion = scalarString(contents, 'apiVersion');
     out.kind = scalarString(contents, 'kind');
@@ -134,19 +176,6 @@ function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex
     out.namespace = metadataField(contents, 'namespace');
     out.isSops = isMap(contents.get('sops', true));
   }
-  let memo: { v: unknown; bomb: boolean } | undefined;
-  const compute = (): { v: unknown; bomb: boolean } => {
-    if (!memo) {
-      try {
-        memo = { v: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
-      } catch (err) {
-        memo = { v: undefined, bomb: /excessive alias/i.test(err instanceof Error ? err.message : '') };
-      }
-    }
-    return memo;
-  };
-  out.value = () => compute().v;
-  out.aliasLimitExceeded = () => compute().bomb;
   return out;
 }
 
@@ -222,26 +251,43 @@ export function parseText(text: string, uri?: string, version?: number): ParsedF
   return { ...base, documents, isTemplate, looksFlux };
 }
 
-const CACHE_LIMIT = 256;
-const cache = new Map<string, ParsedFile>();
+/** Files being edited whose parse is kept (the ones edited most recently). */
+const EDITED_LIMIT = 8;
+
+interface CacheEntry {
+  file: ParsedFile;
+  /** Seen in more than one version: the document is being edited, and its tree is worth keeping. */
+  edited: boolean;
+}
+
+const cache = new Map<string, CacheEntry>();
 
 /**
- * Parses a file, cached per (uri, version): a request for the same version returns the same
- * ParsedFile; a new version replaces the old one. Without uri and version nothing is cached.
+ * Parses a file, cached per (uri, version): a request for the same version returns the same ParsedFile; a new
+ * version replaces the old one. Without uri and version nothing is cached.
+ *
+ * Memory: a parse tree is ~100 times the size of its text. Only the trees of documents being edited (seen in a
+ * second version) are kept, up to EDITED_LIMIT; a document that was only opened keeps its tree until another
+ * file is parsed (enough for the analysis, indexing and symbols requests that follow an open). Keeping hundreds
+ * of trees while a workspace opens made V8 promote each of them to the old generation, where they stayed as
+ * garbage until a full collection (the language server's RSS grew by ~40 MB).
  */
 export function parseFile(text: string, opts: { uri?: string; version?: number } = {}): ParsedFile {
   const { uri, version } = opts;
   if (uri === undefined || version === undefined) return parseText(text, uri, version);
   const hit = cache.get(uri);
-  if (hit && hit.version === version && hit.text === text) {
+  if (hit && hit.file.version === version && hit.file.text === text) {
     cache.delete(uri);
     cache.set(uri, hit);
-    return hit;
+    return hit.file;
   }
-  const file = parseText(text, uri, version);
+  const edited = hit !== undefined && (hit.edited || hit.file.version !== version);
+  // Drop the trees of other documents that were only opened, before this parse allocates a new one.
+  for (const [u, e] of cache) if (!e.edited && u !== uri) cache.delete(u);
   cache.delete(uri);
-  cache.set(uri, file);
-  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  const file = parseText(text, uri, version);
+  cache.set(uri, { file, edited });
+  while (cache.size > EDITED_LIMIT + 1) cache.delete(cache.keys().next().value as string);
   return file;
 }
 
