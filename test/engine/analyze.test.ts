@@ -6,6 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFile } from '../../server/src/engine/document';
+import { MAX_DIAGNOSTICS } from '../../server/src/engine/analyze';
+import { MAX_STRUCTURE_LINES } from '../../server/src/engine/document/parse';
 import { analyze, codes, GIT_REPO, KUSTOMIZATION, one, rangeOf } from './rules/helpers';
 
 const TYPO = GIT_REPO.replace('interval: 5m', 'intervall: 5m');
@@ -124,9 +126,14 @@ describe('tolerance', () => {
     assert.deepEqual(analyze('just a scalar\n---\n- a list\n'), []);
   });
 
-  it('binary content (NUL bytes) is not judged', () => {
-    assert.deepEqual(analyze(`${TYPO}\u0000\u0001\u0002`), []);
-    assert.deepEqual(analyze(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]).toString('latin1')), []);
+  it('binary content (NUL bytes) is not judged: one information at line 1 says why', () => {
+    for (const text of [`${TYPO}\u0000\u0001\u0002`, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]).toString('latin1')]) {
+      const diags = analyze(text);
+      assert.deepEqual(codes(diags), ['flux/not-analysed']);
+      assert.equal(diags[0]!.severity, 'information');
+      assert.equal(diags[0]!.range.start.line, 0);
+      assert.match(diags[0]!.message, /not analysed: binary content/);
+    }
   });
 
   it('a 10 MB file is analysed (one huge block scalar, and one huge line)', () => {
@@ -146,9 +153,14 @@ describe('tolerance', () => {
 });
 
 describe('pathological input stays fast and safe', () => {
-  it('nesting deeper than the parser can recurse is not analysed (no stack overflow)', () => {
-    assert.deepEqual(analyze(`${'['.repeat(20000)}${']'.repeat(20000)}`), []);
-    assert.deepEqual(analyze(Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')), []);
+  it('nesting deeper than the parser can recurse is not analysed (no stack overflow), and says so', () => {
+    for (const text of [`${'['.repeat(20000)}${']'.repeat(20000)}`, Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')]) {
+      const diags = analyze(text);
+      assert.deepEqual(codes(diags), ['flux/not-analysed']);
+      assert.equal(diags[0]!.severity, 'information');
+      assert.match(diags[0]!.message, /nesting deeper than 400 levels/);
+      assert.deepEqual(diags[0]!.range.start, { line: 0, character: 0 });
+    }
     // And the process can still parse normally afterwards.
     assert.deepEqual(codes(analyze(GIT_REPO.replace('interval: 5m', 'intervall: 5m'))).sort(), ['flux/missing-required', 'flux/unknown-field']);
   });
@@ -158,6 +170,57 @@ describe('pathological input stays fast and safe', () => {
     const diags = analyze(text);
     assert.equal(diags.filter((d) => d.code === 'flux/duplicate-key').length, 100);
     assert.match(diags[diags.length - 1]!.message, /4899 more YAML errors in this document are not shown/);
+  });
+
+  it('more than MAX_DIAGNOSTICS diagnostics: the first ones in file order, then one information counting the rest', () => {
+    const bad = GIT_REPO.replace('interval: 5m', 'interval: 5 minutes');
+    assert.deepEqual(codes(analyze(bad)), ['flux/schema-pattern']);
+    const count = MAX_DIAGNOSTICS + 234;
+    const text = Array.from({ length: count }, (_, i) => bad.replace('podinfo\n', `repo-${i}\n`)).join('---\n');
+    const diags = analyze(text);
+    assert.equal(diags.length, MAX_DIAGNOSTICS + 1);
+    assert.ok(diags.slice(0, MAX_DIAGNOSTICS).every((d) => d.code === 'flux/schema-pattern'));
+    // File order: the kept ones are those of the first documents.
+    assert.deepEqual(diags[0]!.range, rangeOf(text, '5 minutes'));
+    assert.deepEqual(diags[MAX_DIAGNOSTICS - 1]!.range, rangeOf(text, '5 minutes', MAX_DIAGNOSTICS - 1));
+    const last = diags[MAX_DIAGNOSTICS]!;
+    assert.equal(last.code, 'flux/too-many-diagnostics');
+    assert.equal(last.severity, 'information');
+    assert.equal(last.range.start.line, 0);
+    assert.match(last.message, /^1,234 problems in this file: the first 1,000 are shown, 234 more \(234 of them errors\) are omitted/);
+    assert.deepEqual(last.data, { total: count, omitted: 234, omittedErrors: 234 });
+    // Exactly at the cap nothing is cut.
+    assert.equal(analyze(Array.from({ length: MAX_DIAGNOSTICS }, (_, i) => bad.replace('podinfo\n', `repo-${i}\n`)).join('---\n')).length, MAX_DIAGNOSTICS);
+  });
+
+  it('a file past the structure limit: the leading documents in full, the rest by apiVersion and kind, and a message', () => {
+    const bad = GIT_REPO.replace('interval: 5m', 'interval: 5 minutes');
+    const linesPerDoc = bad.split('\n').filter((l) => l.trim() !== '').length + 1;
+    const docs = Math.ceil(MAX_STRUCTURE_LINES / linesPerDoc) + 50;
+    const parts = Array.from({ length: docs }, (_, i) => (i === 0 ? bad : GIT_REPO).replace('podinfo\n', `repo-${i}\n`));
+    // Past the limit: a removed apiVersion (checked) and a bad interval (not checked there).
+    parts.push(bad.replace('source.toolkit.fluxcd.io/v1', 'source.toolkit.fluxcd.io/v1beta1').replace('podinfo\n', 'late\n'));
+    const text = parts.join('---\n');
+    const file = parseFile(text);
+    assert.ok(file.partial, 'the file is over the limit');
+    assert.ok(file.partial.structureLines > MAX_STRUCTURE_LINES);
+    const full = file.documents.filter((d) => !d.partial);
+    assert.ok(full.length > 0 && full.length < docs, `${full.length} documents in full`);
+    // The partial documents still have their identity (for the workspace index and the messages).
+    const last = file.documents[file.documents.length - 1]!;
+    assert.equal(last.partial, true);
+    assert.deepEqual([last.apiVersion, last.kind, last.name, last.namespace], ['source.toolkit.fluxcd.io/v1beta1', 'GitRepository', 'late', 'flux-system']);
+    const diags = analyze(text);
+    const info = one(diags, 'flux/file-too-large');
+    assert.equal(info.severity, 'information');
+    assert.equal(info.range.start.line, 0);
+    assert.match(info.message, new RegExp(`over the limit of ${MAX_STRUCTURE_LINES.toLocaleString('en-US')}\\. The documents from line ${(file.partial.fromLine + 1).toLocaleString('en-US')} on get only their apiVersion and kind checked`));
+    // A full document's interval is judged; the partial one gets its apiVersion judged, not its interval.
+    assert.deepEqual(codes(diags), ['flux/file-too-large', 'flux/schema-pattern', 'flux/removed-api-version']);
+    assert.deepEqual(one(diags, 'flux/schema-pattern').range, rangeOf(text, '5 minutes'));
+    const removed = one(diags, 'flux/removed-api-version');
+    assert.deepEqual(removed.range, rangeOf(text, 'source.toolkit.fluxcd.io/v1beta1'));
+    assert.match(removed.message, /^GitRepository flux-system\/late: apiVersion source\.toolkit\.fluxcd\.io\/v1beta1 was removed/);
   });
 
   it('repeated merge keys are not duplicates', () => {

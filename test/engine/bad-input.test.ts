@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FluxEngine } from '../../server/src/engine/engine';
+import { MAX_DIAGNOSTICS } from '../../server/src/engine/analyze';
 import type { FluxDiagnostic, Position } from '../../server/src/engine/types';
 
 const HANG_GUARD = { timeout: 600_000 };
@@ -66,6 +67,12 @@ function assertDiagnostics(diags: unknown, text: string, what: string): void {
   }
 }
 
+function one(diags: FluxDiagnostic[], code: string): FluxDiagnostic {
+  const found = diags.filter((d) => d.code === code);
+  assert.equal(found.length, 1, `exactly one ${code}: ${found.length}`);
+  return found[0]!;
+}
+
 let uriCounter = 0;
 
 /**
@@ -103,7 +110,10 @@ describe('engine on bad input', () => {
 
   it('binary content (an image header, NULs, random bytes) read as UTF-8 and as Latin-1', HANG_GUARD, () => {
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), randomBytes(1, 64 * 1024)]);
-    for (const enc of ['utf8', 'latin1'] as const) exercise(engine, png.toString(enc), `binary as ${enc}`);
+    for (const enc of ['utf8', 'latin1'] as const) {
+      const diags = exercise(engine, png.toString(enc), `binary as ${enc}`);
+      assert.deepEqual(diags.map((d) => [d.code, d.severity, d.range.start.line]), [['flux/not-analysed', 'information', 0]]);
+    }
     exercise(engine, '\u0000'.repeat(10_000), 'NULs');
     exercise(engine, `${FLUX_HEAD}spec:\n  path: "${'\u0000\u0001\u0002'.repeat(100)}"\n  data: ${randomBytes(2, 4096).toString('latin1').replace(/\n/g, ' ')}\n`, 'binary inside a Flux object');
   });
@@ -113,13 +123,21 @@ describe('engine on bad input', () => {
     exercise(engine, 'x'.repeat(MB10), 'one 10 MB line', true);
     const block = `${FLUX_HEAD}spec:\n  interval: 10m\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  patches:\n    - patch: |\n${'      - op: add\n        path: /metadata/labels/x\n        value: y\n'.repeat(Math.ceil(MB10 / 64))}`;
     assert.ok(block.length >= MB10);
-    exercise(engine, block, '10 MB block scalar', true);
+    const blockDiags = exercise(engine, block, '10 MB block scalar', true);
+    // (Its patch text is not indented past `patch:`, so it is 10 MB of YAML structure, not a block scalar.)
+    assert.match(one(blockDiags, 'flux/file-too-large').message, /10\.\d MB with [\d,]+ lines of YAML .*over the limit of 100,000/);
     const doc = `${FLUX_HEAD}spec:\n  interval: 10 minutes\n  prune: true\n  sourceRef:\n    kind: HelmRepository\n    name: x\n---\n`;
     const many = doc.repeat(Math.ceil(MB10 / doc.length));
     assert.ok(many.length >= MB10);
     const diags = exercise(engine, many, '10 MB of Flux documents', true);
-    // Each document has a bad duration and a bad reference kind; the engine still reports (capped or not) errors.
+    // Each document has a bad duration and a bad reference kind; the engine still reports errors, capped, with a
+    // count of the rest, and says the file is too large for a full analysis.
     assert.ok(diags.some((d) => d.severity === 'error'), 'errors in the big workspace file are still reported');
+    assert.equal(diags.length, MAX_DIAGNOSTICS + 2);
+    assert.equal(diags[0]!.code, 'flux/file-too-large');
+    const cap = one(diags, 'flux/too-many-diagnostics');
+    assert.equal(cap, diags[diags.length - 1]);
+    assert.match(cap.message, /problems in this file: the first 1,000 are shown, [\d,]+ more \([\d,]+ of them errors\) are omitted/);
   });
 
   it('seeded random bytes and random YAML-like text', HANG_GUARD, () => {
@@ -132,7 +150,7 @@ describe('engine on bad input', () => {
       reported += exercise(engine, FLUX_HEAD + randomYamlish(seed + 1000, 4096).replace(/\u0000/g, ''), `random YAML-like after a Flux header, seed ${seed}`).length;
     }
     // Garbage after a Flux header is analysed (and found wanting), not silently dropped. (NULs are left out there:
-    // the engine treats a file with a NUL as binary and skips it.)
+    // the engine treats a file with a NUL as binary and only says that it was not analysed.)
     assert.ok(reported > 0, 'no diagnostics at all for random text in Flux documents');
   });
 

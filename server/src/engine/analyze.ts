@@ -4,6 +4,9 @@
  */
 import { parseFile } from './document';
 import { createContext, DOCUMENT_RULES, FLUX_RULES, SUPERSEDES_SCHEMA_ENUM, type Rule, type RuleContext } from './rules';
+import { apiGroup } from './rules/api-group';
+import { apiVersion } from './rules/api-version';
+import type { ParsedFile } from './document';
 import type { SchemaRegistry } from './schema/registry';
 import type { FluxDiagnostic, Range } from './types';
 
@@ -16,22 +19,78 @@ export interface AnalyzeOptions {
 
 const rangeKey = (r: Range): string => `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
 
-/** Diagnostics of one file. Never throws: a rule that fails is skipped for that document. */
+/** Diagnostics per file: past this many, the rest are counted in one `flux/too-many-diagnostics`. */
+export const MAX_DIAGNOSTICS = 1000;
+
+/** The checks the documents past a huge file's analysis limit get (see ParsedFile.partial). */
+const PARTIAL_RULES: readonly Rule[] = [apiGroup, apiVersion];
+
+const formatCount = (n: number): string => n.toLocaleString('en-US');
+
+function firstLine(file: ParsedFile): Range {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(file.lineIndex.lineText(0).length, 200) } };
+}
+
+/**
+ * Diagnostics of one file. Never throws: a rule that fails is skipped for that document.
+ * A file that is not analysed (binary content, nesting too deep) gets one `flux/not-analysed` information
+ * saying why; Go/Helm template files (a chart's templates/ folder is full of them) get nothing. A file too large
+ * for a full analysis gets `flux/file-too-large`; more than MAX_DIAGNOSTICS diagnostics are cut there, with a
+ * final `flux/too-many-diagnostics`.
+ */
 export function analyzeText(text: string, opts: AnalyzeOptions): FluxDiagnostic[] {
   const file = parseFile(text, { uri: opts.uri, version: opts.version });
-  // Binary content and Go/Helm template files are not judged as YAML.
-  if (file.fatal !== undefined || file.isTemplate) return [];
+  if (file.isTemplate) return [];
+  if (file.fatal !== undefined) {
+    return [{
+      range: firstLine(file), severity: 'information', code: 'flux/not-analysed',
+      message: `This file was not analysed: ${file.fatal}.`,
+      data: { reason: file.fatal },
+    }];
+  }
   const out: FluxDiagnostic[] = [];
+  let tooLarge: FluxDiagnostic | undefined;
+  if (file.partial) {
+    const p = file.partial;
+    tooLarge = {
+      range: firstLine(file), severity: 'information', code: 'flux/file-too-large',
+      message: `This file is too large for a full analysis: ${(p.bytes / (1024 * 1024)).toFixed(1)} MB with ${formatCount(p.structureLines)} lines of YAML `
+        + `(block scalar text not counted), over the limit of ${formatCount(p.limit)}. The documents from line ${formatCount(p.fromLine + 1)} on `
+        + 'get only their apiVersion and kind checked (no YAML syntax, schema or reference checks). Split the file to have all of it checked.',
+      data: { bytes: p.bytes, lines: p.structureLines, limit: p.limit, fromLine: p.fromLine },
+    };
+  }
   for (const doc of file.documents) {
     const ctx = createContext(file, doc, opts.registry, opts.targetFluxVersion);
     const docOut: FluxDiagnostic[] = [];
-    for (const rule of DOCUMENT_RULES) run(rule, ctx, docOut);
-    if (doc.isFlux) {
-      for (const rule of FLUX_RULES) run(rule, ctx, docOut);
+    if (doc.partial) {
+      for (const rule of PARTIAL_RULES) run(rule, ctx, docOut);
+    } else {
+      for (const rule of DOCUMENT_RULES) run(rule, ctx, docOut);
+      if (doc.isFlux) {
+        for (const rule of FLUX_RULES) run(rule, ctx, docOut);
+      }
     }
-    out.push(...dedupe(docOut));
+    for (const d of dedupe(docOut)) out.push(d);
   }
-  return out;
+  const capped = capDiagnostics(out, file);
+  return tooLarge ? [tooLarge, ...capped] : capped;
+}
+
+/** The first MAX_DIAGNOSTICS diagnostics (in file order) and one information counting the rest. */
+function capDiagnostics(diags: FluxDiagnostic[], file: ParsedFile): FluxDiagnostic[] {
+  if (diags.length <= MAX_DIAGNOSTICS) return diags;
+  const kept = diags.slice(0, MAX_DIAGNOSTICS);
+  const omitted = diags.length - MAX_DIAGNOSTICS;
+  let errors = 0;
+  for (let i = MAX_DIAGNOSTICS; i < diags.length; i++) if (diags[i]!.severity === 'error') errors++;
+  kept.push({
+    range: firstLine(file), severity: 'information', code: 'flux/too-many-diagnostics',
+    message: `${formatCount(diags.length)} problems in this file: the first ${formatCount(MAX_DIAGNOSTICS)} are shown, `
+      + `${formatCount(omitted)} more (${formatCount(errors)} of them errors) are omitted. Fix the ones shown, or split the file, to see the rest.`,
+    data: { total: diags.length, omitted, omittedErrors: errors },
+  });
+  return kept;
 }
 
 function run(rule: Rule, ctx: RuleContext, out: FluxDiagnostic[]): void {

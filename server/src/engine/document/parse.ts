@@ -3,7 +3,7 @@
  * the GVK read from each document's apiVersion and kind (never from the file name), and a
  * per-(uri, version) cache.
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { Range } from '../types';
 import { LineIndex } from './line-index';
@@ -44,6 +44,34 @@ export interface FluxDocument {
   value(): unknown;
   /** True when value() hit the alias-expansion cap. */
   aliasLimitExceeded(): boolean;
+  /**
+   * A document past the analysis limit of a huge file (see ParsedFile.partial): it was not parsed as YAML
+   * (`yaml` is an empty document); its apiVersion, kind, metadata.name and metadata.namespace were read from
+   * its lines, and `textRanges` holds their offsets.
+   */
+  partial?: boolean;
+  textRanges?: TextRanges;
+}
+
+/** Offsets [start, end) of the fields read from a partial document's text. */
+export interface TextRanges {
+  apiVersionKey?: [number, number];
+  apiVersion?: [number, number];
+  kindKey?: [number, number];
+  kind?: [number, number];
+  name?: [number, number];
+}
+
+/** Set on a file too large for a full analysis. */
+export interface PartialAnalysis {
+  /** Size of the file's text in bytes (UTF-8). */
+  bytes: number;
+  /** Lines of YAML structure in the file (block scalar text and blank lines not counted). */
+  structureLines: number;
+  /** The limit on structure lines for a full analysis. */
+  limit: number;
+  /** 0-based line from which documents are only partly parsed. */
+  fromLine: number;
 }
 
 export interface ParsedFile {
@@ -58,6 +86,13 @@ export interface ParsedFile {
   looksFlux: boolean;
   /** Set when the file could not be parsed at all (binary content, parser failure). */
   fatal?: string;
+  /**
+   * Set when the file has more YAML structure than a full analysis can afford (the yaml package needs ~12 s
+   * for 10 MB of YAML structure). The leading documents within the limit are parsed in full; the documents
+   * after them are `partial`: only their apiVersion, kind and metadata's name and namespace are read, from
+   * their lines.
+   */
+  partial?: PartialAnalysis;
 }
 
 const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
@@ -122,6 +157,8 @@ class ParsedDocument implements FluxDocument {
   name?: string;
   namespace?: string;
   isSops = false;
+  partial?: boolean;
+  textRanges?: TextRanges;
   private memo: { v: unknown; bomb: boolean } | undefined;
 
   constructor(
@@ -239,6 +276,13 @@ export function parseText(text: string, uri?: string, version?: number): ParsedF
     // compile regular expressions for the rest of the process. No real YAML file nests anywhere near this.
     return { ...base, isTemplate, looksFlux: false, fatal: `nesting deeper than ${MAX_NESTING} levels: not analysed` };
   }
+  const structure = measureStructure(text);
+  if (structure.lines > MAX_STRUCTURE_LINES) return parseHuge(text, uri, version, isTemplate, structure, lineIndex);
+  return parseYaml(text, { uri, version, text, lineIndex, documents: [] }, isTemplate);
+}
+
+function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlux'>, isTemplate: boolean): ParsedFile {
+  const { lineIndex } = base;
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false, logLevel: 'silent', strict: false });
@@ -251,10 +295,186 @@ export function parseText(text: string, uri?: string, version?: number): ParsedF
   return { ...base, documents, isTemplate, looksFlux };
 }
 
+/**
+ * Lines of YAML structure a file may have for a full analysis. The yaml package parses ~40,000 structure lines
+ * a second (block scalar text is much cheaper); past this limit, the documents after the first 100,000 lines
+ * are only partly parsed, so a 10 MB file takes seconds, not a minute.
+ */
+export const MAX_STRUCTURE_LINES = 100_000;
+
+interface Structure {
+  /** Lines of YAML structure: not blank, not a comment, not inside a block scalar. */
+  lines: number;
+  /** Offsets where a document starts with a `---` line, with the structure lines before each. */
+  boundaries: Array<{ offset: number; linesBefore: number }>;
+}
+
+const BLOCK_SCALAR_END = /(?:^|[:\-][ \t]+)[|>][1-9+-]{0,2}[ \t]*(?:#.*)?$/;
+
+/**
+ * Counts the lines of YAML structure in one linear pass. Block scalar text is recognised by indentation (a line
+ * ending in `|` or `>` after `key:` or `- `; its text is the following lines indented deeper than the key), which
+ * is close enough for a size limit.
+ */
+export function measureStructure(text: string): Structure {
+  const n = text.length;
+  const boundaries: Structure['boundaries'] = [];
+  let lines = 0;
+  let blockIndent = -1;
+  let i = 0;
+  while (i < n) {
+    let end = text.indexOf('\n', i);
+    if (end < 0) end = n;
+    let j = i;
+    while (j < end && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+    const indent = j - i;
+    const c = text.charCodeAt(j);
+    if (j >= end || c === 13 || (c === 35 /* # */ && blockIndent < 0)) { i = end + 1; continue; }
+    if (blockIndent >= 0 && indent > blockIndent) { i = end + 1; continue; }
+    blockIndent = -1;
+    if (indent === 0 && c === 45 && text.startsWith('---', i) && (end - i === 3 || /\s/.test(text[i + 3]!))) {
+      boundaries.push({ offset: i, linesBefore: lines });
+    }
+    lines++;
+    // A block scalar starts here when the line (not too long to be a key line) ends in an indicator.
+    if (end - j < 512) {
+      const line = text.slice(j, end);
+      if (BLOCK_SCALAR_END.test(line)) {
+        let col = indent;
+        let k = j;
+        while (k + 1 < end && text.charCodeAt(k) === 45 && text.charCodeAt(k + 1) === 32) {
+          const at = k;
+          k += 2;
+          while (k < end && text.charCodeAt(k) === 32) k++;
+          col = indent + (k - j);
+          const next = text.charCodeAt(k);
+          if (next === 124 || next === 62) { col = indent + (at - j); break; }
+        }
+        blockIndent = col;
+      }
+    }
+    i = end + 1;
+  }
+  return { lines, boundaries };
+}
+
+const TOP_LEVEL_FIELD = /^(apiVersion|kind|metadata)[ \t]*:/;
+const METADATA_FIELD = /^(name|namespace)[ \t]*:/;
+
+/** The scalar after `key:` on a line: its offsets (quotes included) and its value (quotes removed). */
+function lineScalar(text: string, from: number, lineEnd: number): { start: number; end: number; value: string } | undefined {
+  // Searches stay within the line: an unbounded indexOf per line would be quadratic in a huge file.
+  const line = text.slice(from, lineEnd);
+  const lead = line.length - line.trimStart().length;
+  const i = from + lead;
+  const c = text.charCodeAt(i);
+  if (c === 34 || c === 39) {
+    const close = line.indexOf(c === 34 ? '"' : "'", lead + 1);
+    if (close < 0) return undefined;
+    return { start: i, end: from + close + 1, value: line.slice(lead + 1, close) };
+  }
+  const hash = line.indexOf(' #', lead);
+  const raw = (hash >= 0 ? line.slice(lead, hash) : line.slice(lead)).trimEnd();
+  if (raw === '' || c === 124 || c === 62 || c === 38 || c === 42 || c === 33 || c === 123 || c === 91) return undefined;
+  return { start: i, end: i + raw.length, value: raw };
+}
+
+/** A document past the limit of a huge file, read from its lines: top-level apiVersion and kind, metadata's name and namespace. */
+function partialDocument(text: string, index: number, start: number, end: number, lineIndex: LineIndex, empty: Document.Parsed): FluxDocument {
+  const doc = new ParsedDocument(index, empty, start, end, lineIndex.range(start, end), []);
+  const ranges: TextRanges = {};
+  let inMetadata = false;
+  let metadataIndent = -1;
+  let i = start;
+  while (i < end) {
+    let next = text.indexOf('\n', i);
+    if (next < 0 || next > end) next = end;
+    let lineEnd = next;
+    if (lineEnd > i && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      if (inMetadata) {
+        let j = i;
+        while (j < lineEnd && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+        if (j < lineEnd && text.charCodeAt(j) !== 35) {
+          if (metadataIndent < 0) metadataIndent = j - i;
+          const m = j - i === metadataIndent ? METADATA_FIELD.exec(text.slice(j, Math.min(lineEnd, j + 16))) : null;
+          const v = m ? lineScalar(text, j + m[0].length, lineEnd) : undefined;
+          if (m && v) {
+            if (m[1] === 'name') { doc.name = v.value; ranges.name = [v.start, v.end]; } else doc.namespace = v.value;
+          }
+        }
+      }
+    } else if (lineEnd > i && c !== 35) {
+      inMetadata = false;
+      const m = TOP_LEVEL_FIELD.exec(text.slice(i, Math.min(lineEnd, i + 16)));
+      if (m?.[1] === 'metadata') {
+        inMetadata = true;
+        metadataIndent = -1;
+      } else if (m) {
+        const v = lineScalar(text, i + m[0].length, lineEnd);
+        const key: [number, number] = [i, i + m[1]!.length];
+        if (m[1] === 'apiVersion') {
+          ranges.apiVersionKey = key;
+          if (v) { doc.apiVersion = v.value; ranges.apiVersion = [v.start, v.end]; }
+        } else {
+          ranges.kindKey = key;
+          if (v) { doc.kind = v.value; ranges.kind = [v.start, v.end]; }
+        }
+      }
+    }
+    i = next + 1;
+  }
+  if (doc.apiVersion) {
+    const { group, version } = splitApiVersion(doc.apiVersion);
+    doc.group = group;
+    doc.version = version;
+    doc.isFlux = isFluxGroup(group);
+    if (doc.isFlux && doc.kind) doc.kindInfo = findKind(doc.kind, group);
+  }
+  doc.partial = true;
+  doc.textRanges = ranges;
+  return doc;
+}
+
+/**
+ * A file past MAX_STRUCTURE_LINES: the leading documents within the limit are parsed in full; the rest are
+ * partial documents, read from their lines (see partialDocument).
+ */
+function parseHuge(
+  text: string, uri: string | undefined, version: number | undefined, isTemplate: boolean, structure: Structure, lineIndex: LineIndex,
+): ParsedFile {
+  let cut = 0;
+  const starts: number[] = [];
+  for (const b of structure.boundaries) {
+    if (b.linesBefore <= MAX_STRUCTURE_LINES) cut = b.offset;
+    else starts.push(b.offset);
+  }
+  const file = cut > 0
+    ? parseYaml(text.slice(0, cut), { uri, version, text, lineIndex, documents: [] }, isTemplate)
+    : { uri, version, text, lineIndex, documents: [] as FluxDocument[], isTemplate, looksFlux: false };
+  if (file.fatal !== undefined) return file;
+  const empty = parseDocument('') as Document.Parsed;
+  const bounds = [cut, ...starts.filter((o) => o > cut), text.length];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    file.documents.push(partialDocument(text, file.documents.length, bounds[k]!, bounds[k + 1]!, lineIndex, empty));
+  }
+  file.looksFlux = file.looksFlux || file.documents.some((d) => d.isFlux);
+  file.partial = {
+    bytes: Buffer.byteLength(text, 'utf8'),
+    structureLines: structure.lines,
+    limit: MAX_STRUCTURE_LINES,
+    fromLine: lineIndex.positionAt(cut).line,
+  };
+  return file;
+}
+
 /** Files being edited whose parse is kept (the ones edited most recently). */
 const EDITED_LIMIT = 8;
 
 interface CacheEntry {
+  /** The text parsed (a huge file's ParsedFile holds a reduced text). */
+  source: string;
   file: ParsedFile;
   /** Seen in more than one version: the document is being edited, and its tree is worth keeping. */
   edited: boolean;
@@ -276,7 +496,7 @@ export function parseFile(text: string, opts: { uri?: string; version?: number }
   const { uri, version } = opts;
   if (uri === undefined || version === undefined) return parseText(text, uri, version);
   const hit = cache.get(uri);
-  if (hit && hit.file.version === version && hit.file.text === text) {
+  if (hit && hit.file.version === version && hit.source === text) {
     cache.delete(uri);
     cache.set(uri, hit);
     return hit.file;
@@ -286,7 +506,7 @@ export function parseFile(text: string, opts: { uri?: string; version?: number }
   for (const [u, e] of cache) if (!e.edited && u !== uri) cache.delete(u);
   cache.delete(uri);
   const file = parseText(text, uri, version);
-  cache.set(uri, { file, edited });
+  cache.set(uri, { source: text, file, edited });
   while (cache.size > EDITED_LIMIT + 1) cache.delete(cache.keys().next().value as string);
   return file;
 }

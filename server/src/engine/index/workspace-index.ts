@@ -58,6 +58,16 @@ export function objectsOfFile(file: ParsedFile, uri: string): IndexedObject[] {
 
 function objectOfDocument(file: ParsedFile, doc: FluxDocument, uri: string): IndexedObject | undefined {
   if (!doc.isFlux || !doc.kind || !doc.apiVersion || !doc.name) return undefined;
+  if (doc.textRanges !== undefined) {
+    // A partial document of a huge file: the ranges read from its lines.
+    const at = doc.textRanges.name ?? doc.textRanges.kind ?? [doc.startOffset, doc.startOffset];
+    const p: IndexedObject = {
+      kind: doc.kind, name: doc.name, apiVersion: doc.apiVersion, uri, documentIndex: doc.index,
+      range: doc.range, nameRange: file.lineIndex.range(at[0], at[1]),
+    };
+    if (doc.namespace) p.namespace = doc.namespace;
+    return p;
+  }
   const contents = doc.yaml.contents as Node | null;
   if (!isMap(contents)) return undefined;
   const start = Math.min(contents.range?.[0] ?? doc.startOffset, doc.endOffset);

@@ -51,13 +51,25 @@ export function createContext(file: ParsedFile, doc: FluxDocument, registry: Sch
     file, doc, registry, targetFluxVersion, schema, prefix,
     isPatch: () => (patch ??= looksLikePatch(file, doc, schema)),
     value: () => doc.value(),
-    rangeOf: (path, part) => (path.length === 0 ? kindOrStartRange(file, doc) : rangeOfPath(file, doc, path, part)),
+    rangeOf: (path, part) => (doc.textRanges !== undefined ? partialRange(file, doc, path, part)
+      : path.length === 0 ? kindOrStartRange(file, doc) : rangeOfPath(file, doc, path, part)),
     diag: (code, severity, range, message, data) => {
       const d: FluxDiagnostic = { range, severity, code, message: `${prefix}${message}` };
       if (data !== undefined) d.data = data;
       return d;
     },
   };
+}
+
+/** A range in a partial document (read from its lines): the field's own range when it was read, else the kind's, else the start. */
+function partialRange(file: ParsedFile, doc: FluxDocument, path: Path, part: 'key' | 'value'): Range {
+  const r = doc.textRanges ?? {};
+  const key = path.join('.');
+  const hit = key === 'apiVersion' ? (part === 'key' ? r.apiVersionKey : r.apiVersion ?? r.apiVersionKey)
+    : key === 'metadata.name' && part === 'value' ? r.name
+      : r.kind ?? r.kindKey;
+  const [start, end] = hit ?? [doc.startOffset, doc.startOffset];
+  return file.lineIndex.range(start, end);
 }
 
 const PATCH_FILE = /patch[^/\\]*$/i;
