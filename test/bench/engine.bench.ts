@@ -60,6 +60,16 @@ export async function benchEngine(): Promise<Record<string, string | number>> {
   }
   samples.sort((a, b) => a - b);
 
+  // Huge files (bad input): 10 MB of Flux documents with errors, and one 10 MB document.
+  const MB10 = 10 * 1024 * 1024;
+  const head = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: bad\n  namespace: flux-system\n';
+  const badDoc = `${head}spec:\n  interval: 10 minutes\n  prune: true\n  sourceRef:\n    kind: HelmRepository\n    name: x\n---\n`;
+  const manyDocs = badDoc.repeat(Math.ceil(MB10 / badDoc.length));
+  const oneDoc = `${head}spec:\n  patches:\n${'    - op: add\n      path: /metadata/labels/x\n      value: y\n'.repeat(Math.ceil(MB10 / 60))}`;
+  let hugeDiags = 0;
+  const hugeManyMs = timeIt(() => { hugeDiags = new FluxEngine().diagnostics(manyDocs, 'file:///bench/huge-many.yaml').length; });
+  const hugeOneMs = timeIt(() => { new FluxEngine().diagnostics(oneDoc, 'file:///bench/huge-one.yaml'); });
+
   // Language server memory after opening the whole workspace.
   const client = new LspClient();
   await client.initialize({ debounceMs: 0 });
@@ -81,6 +91,9 @@ export async function benchEngine(): Promise<Record<string, string | number>> {
     'completion p50 (ms)': +percentile(samples, 50).toFixed(3),
     'completion p95 (ms, target <= 5)': +percentile(samples, 95).toFixed(3),
     'server RSS after opening 5,000 docs (MB, target <= 150)': +serverRss.toFixed(1),
+    '10 MB of Flux documents: diagnostics (ms, target <= 5000)': Math.round(hugeManyMs),
+    '10 MB of Flux documents: diagnostics returned (capped)': hugeDiags,
+    'one 10 MB document: diagnostics (ms, target <= 5000)': Math.round(hugeOneMs),
   };
 }
 

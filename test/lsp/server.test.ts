@@ -134,6 +134,14 @@ describe('language server over stdio', () => {
       client.open(uri, text);
       const d = await wait;
       assert.ok(Array.isArray(d.diagnostics), name);
+      // A file that is not analysed says why, once, at line 1, as information; a huge one says it is too large.
+      const expected = { binary: 'flux/not-analysed', deep: 'flux/not-analysed', deepmap: 'flux/not-analysed', huge: 'flux/file-too-large' }[name];
+      if (expected !== undefined) {
+        const infos = d.diagnostics.filter((x) => x.code === expected);
+        assert.equal(infos.length, 1, `${name}: one ${expected}`);
+        assert.equal(infos[0]!.severity, 3, `${name}: information`);
+        assert.equal(infos[0]!.range.start.line, 0, `${name}: line 1`);
+      }
       await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
       await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 1 } });
     }

@@ -14,6 +14,11 @@
  *   (error; the entry's name), flux/invalid-name (error; value), flux/short-interval (information; value),
  *   flux/duplicate-object (warning; metadata.name value), flux/helmrepository-url (error or warning; url
  *   value), flux/helm-chart-name (warning; chart value, suggestion)
+ *
+ * File-level codes, from analyze.ts (information; line 1): flux/not-analysed (binary content, or nesting
+ * deeper than the parser can take; data.reason), flux/file-too-large (more YAML structure than a full analysis
+ * can afford: the documents past the limit get only the apiVersion checks), flux/too-many-diagnostics (after
+ * the first 1,000 diagnostics of a file, counting the omitted ones). Go/Helm template files get nothing.
  */
 import { apiGroup } from './api-group';
 import { apiVersion } from './api-version';
