@@ -27,6 +27,34 @@ describe('workspace index', () => {
     assert.deepEqual(index.lookup({ kind: 'Secret', name: 'creds' }), [], 'non-Flux objects are not indexed');
   });
 
+  it('objects of several files sharing one key: replacing or removing one file leaves the others', () => {
+    const index = new WorkspaceIndex();
+    const dup = Array.from({ length: 3 }, () => SOURCES).join('---\n');
+    index.update('file:///ws/a.yaml', dup);
+    index.update('file:///ws/b.yaml', SOURCES);
+    const key = { kind: 'GitRepository', namespace: 'flux-system', name: 'podinfo' };
+    assert.deepEqual(index.lookup(key).map((o) => o.uri), ['file:///ws/a.yaml', 'file:///ws/a.yaml', 'file:///ws/a.yaml', 'file:///ws/b.yaml']);
+    index.update('file:///ws/a.yaml', SOURCES);
+    assert.deepEqual(index.lookup(key).map((o) => o.uri), ['file:///ws/b.yaml', 'file:///ws/a.yaml']);
+    index.remove('file:///ws/b.yaml');
+    assert.deepEqual(index.lookup(key).map((o) => [o.uri, o.documentIndex]), [['file:///ws/a.yaml', 0]]);
+    assert.deepEqual(index.findByKindName('OCIRepository', 'charts').map((o) => o.uri), ['file:///ws/a.yaml']);
+  });
+
+  it('a versioned file is re-indexed when its version or text changes, not when the same parse comes again', () => {
+    const index = new WorkspaceIndex();
+    const uri = 'file:///ws/v.yaml';
+    index.updateParsed(uri, parseText(SOURCES, uri, 1));
+    const [first] = index.objectsIn(uri);
+    index.updateParsed(uri, parseText(SOURCES, uri, 1));
+    assert.equal(index.objectsIn(uri)[0], first, 'same version and text: kept');
+    index.updateParsed(uri, parseText(SOURCES.replace('name: podinfo', 'name: renamed'), uri, 2));
+    assert.deepEqual(index.objectsIn(uri).map((o) => o.name), ['renamed', 'charts']);
+    index.remove(uri);
+    index.updateParsed(uri, parseText(SOURCES, uri, 2));
+    assert.deepEqual(index.objectsIn(uri).map((o) => o.name), ['podinfo', 'charts'], 'after remove the same version is indexed again');
+  });
+
   it('replaces a file on update and drops it on remove', () => {
     const index = new WorkspaceIndex();
     index.update('file:///ws/a.yaml', SOURCES);

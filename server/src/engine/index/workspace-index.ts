@@ -38,12 +38,16 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-function pull<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (!list) return;
-  const i = list.indexOf(value);
-  if (i >= 0) list.splice(i, 1);
-  if (list.length === 0) map.delete(key);
+/** Removes the values from their keys' lists: one pass per key (one indexOf and splice per value was quadratic when a huge file holds thousands of objects with one key). */
+function pullAll<T>(map: Map<string, T[]>, values: readonly T[], keyOf: (v: T) => string): void {
+  const gone = new Set(values);
+  for (const key of new Set(values.map(keyOf))) {
+    const list = map.get(key);
+    if (!list) continue;
+    const kept = list.filter((v) => !gone.has(v));
+    if (kept.length === 0) map.delete(key);
+    else map.set(key, kept);
+  }
 }
 
 /** The Flux objects of a parsed file, as the index stores them. */
@@ -85,6 +89,8 @@ export class WorkspaceIndex {
   private readonly byUri = new Map<string, IndexedObject[]>();
   private readonly byKey = new Map<string, IndexedObject[]>();
   private readonly byKindName = new Map<string, IndexedObject[]>();
+  /** The (version, text) each versioned file was indexed from: indexing the same again is skipped. */
+  private readonly indexedFrom = new Map<string, { version: number; text: string }>();
 
   /** Adds or replaces a file from its text. */
   update(uri: string, text: string): void {
@@ -93,7 +99,10 @@ export class WorkspaceIndex {
 
   /** Adds or replaces a file from an already parsed file (e.g. from the parse cache). */
   updateParsed(uri: string, file: ParsedFile): void {
+    const from = this.indexedFrom.get(uri);
+    if (from && file.version !== undefined && from.version === file.version && from.text === file.text) return;
     this.remove(uri);
+    if (file.version !== undefined) this.indexedFrom.set(uri, { version: file.version, text: file.text });
     const objects = objectsOfFile(file, uri);
     if (objects.length === 0) return;
     this.byUri.set(uri, objects);
@@ -105,16 +114,16 @@ export class WorkspaceIndex {
 
   /** Drops a file (deleted, or no longer part of the workspace). */
   remove(uri: string): void {
+    this.indexedFrom.delete(uri);
     const old = this.byUri.get(uri);
     if (!old) return;
     this.byUri.delete(uri);
-    for (const o of old) {
-      pull(this.byKey, objectKeyString(o), o);
-      pull(this.byKindName, kindNameKey(o.kind, o.name), o);
-    }
+    pullAll(this.byKey, old, objectKeyString);
+    pullAll(this.byKindName, old, (o) => kindNameKey(o.kind, o.name));
   }
 
   clear(): void {
+    this.indexedFrom.clear();
     this.byUri.clear();
     this.byKey.clear();
     this.byKindName.clear();
