@@ -274,7 +274,7 @@ export function parseText(text: string, uri?: string, version?: number): ParsedF
   if (nestingDepthExceeds(text, MAX_NESTING)) {
     // The parser recurses per level: past ~1000 levels it overflows the stack, which can leave V8 unable to
     // compile regular expressions for the rest of the process. No real YAML file nests anywhere near this.
-    return { ...base, isTemplate, looksFlux: false, fatal: `nesting deeper than ${MAX_NESTING} levels: not analysed` };
+    return { ...base, isTemplate, looksFlux: false, fatal: `nesting deeper than ${MAX_NESTING} levels, more than the YAML parser can take (no real manifest nests this deep)` };
   }
   const structure = measureStructure(text);
   if (structure.lines > MAX_STRUCTURE_LINES) return parseHuge(text, uri, version, isTemplate, structure, lineIndex);
