@@ -166,7 +166,8 @@ describe('pathological input stays fast and safe', () => {
   });
 
   it('thousands of duplicate keys: reported once per key up to a cap, with a summary', () => {
-    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${'  k: "x"\n'.repeat(5000)}`;
+    // A ConfigMap beside a Flux object (a file without Flux documents is not judged at all).
+    const text = `${GIT_REPO}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${'  k: "x"\n'.repeat(5000)}`;
     const diags = analyze(text);
     assert.equal(diags.filter((d) => d.code === 'flux/duplicate-key').length, 100);
     assert.match(diags[diags.length - 1]!.message, /4899 more YAML errors in this document are not shown/);

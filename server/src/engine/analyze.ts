@@ -3,7 +3,7 @@
  * and hover use) and runs the rules of server/src/engine/rules on each document.
  */
 import { parseFile } from './document';
-import { createContext, DOCUMENT_RULES, FLUX_RULES, SUPERSEDES_SCHEMA_ENUM, type Rule, type RuleContext } from './rules';
+import { createContext, DOCUMENT_RULES, FILE_RULES, FLUX_RULES, SUPERSEDES_SCHEMA_ENUM, type Rule, type RuleContext } from './rules';
 import { apiGroup } from './rules/api-group';
 import { apiVersion } from './rules/api-version';
 import type { ParsedFile } from './document';
@@ -66,7 +66,7 @@ export function analyzeText(text: string, opts: AnalyzeOptions): FluxDiagnostic[
     if (doc.partial) {
       for (const rule of PARTIAL_RULES) run(rule, ctx, docOut);
     } else {
-      for (const rule of DOCUMENT_RULES) run(rule, ctx, docOut);
+      for (const rule of file.looksFlux ? DOCUMENT_RULES : FILE_RULES) run(rule, ctx, docOut);
       if (doc.isFlux) {
         for (const rule of FLUX_RULES) run(rule, ctx, docOut);
       }

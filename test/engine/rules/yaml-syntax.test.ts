@@ -3,12 +3,21 @@ import assert from 'node:assert/strict';
 import { analyze, codes, GIT_REPO, one, rangeOf } from './helpers';
 
 describe('flux/yaml-syntax', () => {
-  it('reports a syntax error with its position, in Flux and non-Flux files alike', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [1, 2\n';
+  it('reports a syntax error with its position in a plain manifest beside a Flux object (Flux applies both)', () => {
+    const text = `${GIT_REPO}---\napiVersion: v1\nkind: ConfigMap\ndata:\n  a: [1, 2\n`;
     const d = one(analyze(text), 'flux/yaml-syntax');
     assert.equal(d.severity, 'error');
     assert.match(d.message, /^YAML syntax error: /);
-    assert.ok(d.range.start.line >= 3, `the error points at or after the open flow sequence, got ${JSON.stringify(d.range)}`);
+    const configMapLine = text.split('\n').indexOf('  a: [1, 2');
+    assert.ok(d.range.start.line >= configMapLine, `the error points at or after the open flow sequence, got ${JSON.stringify(d.range)}`);
+  });
+
+  it('leaves files without any Flux document to other tools (the server ignores non-Flux YAML)', () => {
+    assert.deepEqual(analyze('apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [1, 2\n'), []);
+    assert.deepEqual(analyze('on: push\njobs:\n  build:\n    runs-on: [ubuntu\n    steps: x\n'), []);
+    // A broken file whose text names a Flux apiVersion still gets its syntax error.
+    const broken = GIT_REPO.replace('  ref:\n', '  ref: [\n');
+    assert.ok(codes(analyze(broken)).includes('flux/yaml-syntax'), JSON.stringify(analyze(broken)));
   });
 
   it('names the object in a Flux document, and tab indentation is reported, not crashed on', () => {

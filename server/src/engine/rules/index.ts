@@ -38,8 +38,15 @@ import { yamlSyntax } from './yaml-syntax';
 
 export { createContext, objectPrefix, type Rule, type RuleContext } from './context';
 
-/** Rules that judge every YAML document. */
+/**
+ * Rules that judge every YAML document of a file that holds Flux objects (or looks like it does): Flux applies
+ * the plain manifests beside them too, so their YAML errors break a reconcile. Files without any Flux document
+ * (CI workflows, Helm values, compose files) are left to other tools: only FILE_RULES run on them.
+ */
 export const DOCUMENT_RULES: readonly Rule[] = [yamlSyntax, apiGroup];
+
+/** Rules that judge every document of every YAML file: a misspelt Flux group is how a Flux file hides from the rest. */
+export const FILE_RULES: readonly Rule[] = [apiGroup];
 
 /** Rules that judge Flux documents only (a Flux API group in apiVersion). */
 export const FLUX_RULES: readonly Rule[] = [
