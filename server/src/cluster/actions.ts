@@ -2,7 +2,7 @@
  * Reconcile, suspend and resume as the flux CLI does them (FLUX-FACTS §2): GET first, JSON merge
  * patches, then poll the object until the controller has handled the request.
  */
-import { findKind } from '../engine/kinds';
+import { findKind, type FluxKindInfo } from '../engine/kinds';
 import { ClusterCallError, type ClusterAccess, describeKey, getObject, kindInfo, mergePatchObject } from './get';
 import { findCondition, isSuspended, observedCurrent, successMessage } from './status';
 import type { FluxObject, ObjectKey } from './types';
@@ -138,17 +138,25 @@ async function pollUntil(
   return { outcome: 'timeout', message: `${describeKey(key)}: timeout waiting for ${waitingFor}${detail}`, key, object: last };
 }
 
+/** What every action starts from: the kind (canonical name), the connection with the caller's signal, and the label. */
+function begin(conn0: ClusterAccess, key0: ObjectKey, signal?: AbortSignal): { info: FluxKindInfo; key: ObjectKey; conn: ClusterAccess; what: string } {
+  const info = kindInfo(key0.kind);
+  const key = { ...key0, kind: info.kind };
+  return { info, key, conn: withSignal(conn0, signal), what: describeKey(key) };
+}
+
+/** The deadline and the progress callback of an action that waits. */
+function waiting(opts: WaitOptions): { deadline: number; progress: (message: string) => void } {
+  return { deadline: Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS), progress: opts.onProgress ?? ((): void => undefined) };
+}
+
 /**
  * `flux reconcile`: annotate with requestedAt (and forceAt/resetAt for HelmRelease), then wait
  * until `status.lastHandledReconcileAt` equals the token and report the Ready condition.
  */
-export async function reconcile(conn0: ClusterAccess, key: ObjectKey, opts: ReconcileOptions = {}): Promise<ActionResult> {
-  const info = kindInfo(key.kind);
-  key = { ...key, kind: info.kind };
-  const conn = withSignal(conn0, opts.signal);
-  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const progress = opts.onProgress ?? ((): void => undefined);
-  const what = describeKey(key);
+export async function reconcile(conn0: ClusterAccess, key0: ObjectKey, opts: ReconcileOptions = {}): Promise<ActionResult> {
+  const { info, key, conn, what } = begin(conn0, key0, opts.signal);
+  const { deadline, progress } = waiting(opts);
   try {
     const obj = await getObject(conn, key);
     if (isSuspended(obj)) {
@@ -194,11 +202,8 @@ export async function reconcile(conn0: ClusterAccess, key: ObjectKey, opts: Reco
 }
 
 /** `flux suspend`: merge patch spec.suspend=true. No annotation, no wait. */
-export async function suspend(conn0: ClusterAccess, key: ObjectKey, opts: { signal?: AbortSignal } = {}): Promise<ActionResult> {
-  const info = kindInfo(key.kind);
-  key = { ...key, kind: info.kind };
-  const conn = withSignal(conn0, opts.signal);
-  const what = describeKey(key);
+export async function suspend(conn0: ClusterAccess, key0: ObjectKey, opts: { signal?: AbortSignal } = {}): Promise<ActionResult> {
+  const { key, conn, what } = begin(conn0, key0, opts.signal);
   try {
     await getObject(conn, key);
     const obj = await mergePatchObject(conn, key, { spec: { suspend: true } });
@@ -213,13 +218,9 @@ export async function suspend(conn0: ClusterAccess, key: ObjectKey, opts: { sign
  * `flux resume`: merge patch spec.suspend=null (the generation bump triggers a reconcile), then
  * wait for observedGeneration ≥ 1 and Ready at the current generation.
  */
-export async function resume(conn0: ClusterAccess, key: ObjectKey, opts: WaitOptions = {}): Promise<ActionResult> {
-  const info = kindInfo(key.kind);
-  key = { ...key, kind: info.kind };
-  const conn = withSignal(conn0, opts.signal);
-  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const progress = opts.onProgress ?? ((): void => undefined);
-  const what = describeKey(key);
+export async function resume(conn0: ClusterAccess, key0: ObjectKey, opts: WaitOptions = {}): Promise<ActionResult> {
+  const { info, key, conn, what } = begin(conn0, key0, opts.signal);
+  const { deadline, progress } = waiting(opts);
   try {
     await getObject(conn, key);
     progress(`resuming ${what}`);
