@@ -190,6 +190,16 @@ class ParsedDocument implements FluxDocument {
   }
 }
 
+/** Sets group, version, isFlux and kindInfo from the document's apiVersion and kind (never from the file name). */
+function identify(doc: FluxDocument): void {
+  if (!doc.apiVersion) return;
+  const { group, version } = splitApiVersion(doc.apiVersion);
+  doc.group = group;
+  doc.version = version;
+  doc.isFlux = isFluxGroup(group);
+  if (doc.isFlux && doc.kind) doc.kindInfo = findKind(doc.kind, group);
+}
+
 function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex): FluxDocument {
   const [start, , end] = doc.range;
   const contents = doc.contents as Node | null;
@@ -202,13 +212,7 @@ function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex
   if (isMap(contents)) {
     out.apiVersion = scalarString(contents, 'apiVersion');
     out.kind = scalarString(contents, 'kind');
-    if (out.apiVersion) {
-      const { group, version } = splitApiVersion(out.apiVersion);
-      out.group = group;
-      out.version = version;
-      out.isFlux = isFluxGroup(group);
-      if (out.isFlux && out.kind) out.kindInfo = findKind(out.kind, group);
-    }
+    identify(out);
     out.name = metadataField(contents, 'name');
     out.namespace = metadataField(contents, 'namespace');
     out.isSops = isMap(contents.get('sops', true));
@@ -425,13 +429,7 @@ function partialDocument(text: string, index: number, start: number, end: number
     }
     i = next + 1;
   }
-  if (doc.apiVersion) {
-    const { group, version } = splitApiVersion(doc.apiVersion);
-    doc.group = group;
-    doc.version = version;
-    doc.isFlux = isFluxGroup(group);
-    if (doc.isFlux && doc.kind) doc.kindInfo = findKind(doc.kind, group);
-  }
+  identify(doc);
   doc.partial = true;
   doc.textRanges = ranges;
   return doc;
