@@ -34,7 +34,7 @@ interface Page {
   waitForSelector(sel: string, o?: object): Promise<unknown>;
   screenshot(o: { path: string }): Promise<unknown>;
   keyboard: { press(k: string): Promise<void>; type(t: string, o?: object): Promise<void> };
-  locator(sel: string): { first(): { click(o?: object): Promise<void>; textContent(): Promise<string | null> }; allTextContents(): Promise<string[]>; allInnerTexts(): Promise<string[]>; count(): Promise<number> };
+  locator(sel: string): { first(): { click(o?: object): Promise<void>; hover(o?: object): Promise<void>; textContent(): Promise<string | null> }; allTextContents(): Promise<string[]>; allInnerTexts(): Promise<string[]>; count(): Promise<number> };
   waitForTimeout(ms: number): Promise<void>;
   setViewportSize(s: { width: number; height: number }): Promise<void>;
 }
@@ -145,6 +145,28 @@ async function main(): Promise<void> {
     console.log(`Problems rows: ${problems.length}`);
     for (const r of problems.slice(0, 12)) console.log(`  ${r}`);
     if (problems.length && !problems.some((r) => /intervall/.test(r))) failures.push('no diagnostic about the `intervall` typo');
+
+    // 1b. Hover and completion in the editor, as a user types.
+    await page.locator('.monaco-editor .view-line span:has-text("url")').first().hover();
+    const hoverText = await poll('the hover on spec.url', async () => {
+      const t = await page.locator('.monaco-hover:visible').allInnerTexts();
+      return t.find((x) => /spec\.url/.test(x));
+    }, 20_000).catch((e: Error) => { failures.push(e.message); return ''; });
+    console.log(`Hover: ${hoverText.replace(/\s+/g, ' ').slice(0, 200)}`);
+    await page.screenshot({ path: path.join(OUT, '1b-hover.png') });
+    await page.locator('.monaco-editor .view-line span:has-text("url")').first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Space');
+    const suggestions = await poll('completion items under spec', async () => {
+      const rows = await page.locator('.suggest-widget .monaco-list-row').allInnerTexts();
+      return rows.length > 3 ? rows : undefined;
+    }, 20_000).catch((e: Error) => { failures.push(e.message); return [] as string[]; });
+    console.log(`Completion: ${suggestions.slice(0, 10).map((r) => r.split('\n')[0]).join(', ')}`);
+    if (suggestions.length && !suggestions.some((r) => /^interval\b/.test(r))) failures.push('completion under spec does not offer `interval`');
+    await page.screenshot({ path: path.join(OUT, '1c-completion.png') });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+z');
 
     // 2. The Flux explorer.
     await command(page, 'Flux: Focus on Cluster View');
