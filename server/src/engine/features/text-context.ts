@@ -172,6 +172,18 @@ export function pathOfColumn(file: ParsedFile, docStart: number, line: number, c
     c = dashes[0]!;
     state = 'seq';
   }
+  /** Steps out to a line's key (when given) and the sequence items its dashes open, updating the column and state. */
+  const ascend = (info: { dashes: number[]; contentCol: number }, first: number, key?: string): void => {
+    if (key !== undefined) path.unshift(key);
+    if (info.dashes.length > 0) {
+      for (let i = 0; i < info.dashes.length; i++) path.unshift(0);
+      c = first;
+      state = 'seq';
+    } else {
+      c = info.contentCol;
+      state = 'map';
+    }
+  };
   for (let l = line - 1; l >= docStart; l--) {
     const info = lineInfo(file, l);
     if (info.blank) continue;
@@ -180,22 +192,13 @@ export function pathOfColumn(file: ParsedFile, docStart: number, line: number, c
       if (first >= c) continue; // a sibling or something deeper
       if (info.dashes.length > 0 && info.contentCol === c) {
         // The first entry of a sequence item whose mapping holds the position.
-        for (let i = 0; i < info.dashes.length; i++) path.unshift(0);
-        c = first;
-        state = 'seq';
+        ascend(info, first);
         continue;
       }
       if (info.key !== undefined && info.contentCol < c) {
         if (info.value && BLOCK_SCALAR.test(info.value)) return undefined;
         if (info.value && !/^[&!]\S*$/.test(info.value)) return undefined;
-        path.unshift(info.key);
-        if (info.dashes.length > 0) {
-          for (let i = 0; i < info.dashes.length; i++) path.unshift(0);
-          c = first;
-          state = 'seq';
-        } else {
-          c = info.contentCol;
-        }
+        ascend(info, first, info.key);
         continue;
       }
       return undefined;
@@ -205,15 +208,7 @@ export function pathOfColumn(file: ParsedFile, docStart: number, line: number, c
     if (info.dashes.length === 0 && info.indent > c) continue;
     if (info.key !== undefined && info.contentCol <= c && (!info.value || /^[&!]\S*$/.test(info.value))) {
       if (info.contentCol === c && info.dashes.length > 0) return undefined;
-      path.unshift(info.key);
-      if (info.dashes.length > 0) {
-        for (let i = 0; i < info.dashes.length; i++) path.unshift(0);
-        c = first;
-        state = 'seq';
-      } else {
-        c = info.contentCol;
-        state = 'map';
-      }
+      ascend(info, first, info.key);
       continue;
     }
     return undefined;
