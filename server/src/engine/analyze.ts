@@ -3,7 +3,7 @@
  * and hover use) and runs the rules of server/src/engine/rules on each document.
  */
 import { parseFile } from './document';
-import { createContext, DOCUMENT_RULES, FILE_RULES, FLUX_RULES, SUPERSEDES_SCHEMA_ENUM, type Rule, type RuleContext } from './rules';
+import { createContext, DOCUMENT_RULES, FILE_RULES, FLUX_RULES, SUPERSEDES, type Rule, type RuleContext } from './rules';
 import { apiGroup } from './rules/api-group';
 import { apiVersion } from './rules/api-version';
 import type { ParsedFile } from './document';
@@ -101,12 +101,14 @@ function run(rule: Rule, ctx: RuleContext, out: FluxDiagnostic[]): void {
   }
 }
 
+/** Drops a schema diagnostic where a Flux-specific check says the same at the same range (see SUPERSEDES). */
 function dedupe(diags: FluxDiagnostic[]): FluxDiagnostic[] {
-  let specific: Set<string> | undefined;
+  let superseded: Set<string> | undefined;
   for (const d of diags) {
-    if (SUPERSEDES_SCHEMA_ENUM.has(d.code)) (specific ??= new Set()).add(rangeKey(d.range));
+    const code = SUPERSEDES.get(d.code);
+    if (code !== undefined) (superseded ??= new Set()).add(`${code}@${rangeKey(d.range)}`);
   }
-  if (!specific) return diags;
-  const s = specific;
-  return diags.filter((d) => d.code !== 'flux/schema-enum' || !s.has(rangeKey(d.range)));
+  if (!superseded) return diags;
+  const s = superseded;
+  return diags.filter((d) => !s.has(`${d.code}@${rangeKey(d.range)}`));
 }
