@@ -2,7 +2,7 @@
  * Analysis entry point: parses a file through the shared parse cache (the same ParsedFile that completion
  * and hover use) and runs the rules of server/src/engine/rules on each document.
  */
-import { parseFile } from './document';
+import { parseFile, templateDocument } from './document';
 import { createContext, DOCUMENT_RULES, FILE_RULES, FLUX_RULES, SUPERSEDES, type Rule, type RuleContext } from './rules';
 import { apiGroup } from './rules/api-group';
 import { apiVersion } from './rules/api-version';
@@ -34,12 +34,17 @@ function firstLine(file: ParsedFile): Range {
 /**
  * Diagnostics of one file. Never throws: a rule that fails is skipped for that document.
  * A file that is not analysed (binary content, nesting too deep) gets one `flux/not-analysed` information
- * saying why; Go/Helm template files (a chart's templates/ folder is full of them) get nothing. A file too large
+ * saying why; a Helm chart's template files (in a templates/ folder) get nothing, and a document that does not
+ * parse because of template syntax gets its apiVersion/kind checks and one `flux/template-skipped` information. A file too large
  * for a full analysis gets `flux/file-too-large`; more than MAX_DIAGNOSTICS diagnostics are cut there, with a
  * final `flux/too-many-diagnostics`.
  */
 export function analyzeText(text: string, opts: AnalyzeOptions): FluxDiagnostic[] {
-  const file = parseFile(text, { uri: opts.uri, version: opts.version });
+  return analyzeParsed(parseFile(text, { uri: opts.uri, version: opts.version }), opts);
+}
+
+/** Diagnostics of an already parsed file (the fleet model extracts its facts from the same parse). */
+export function analyzeParsed(file: ParsedFile, opts: AnalyzeOptions): FluxDiagnostic[] {
   if (file.isTemplate) return [];
   if (file.fatal !== undefined) {
     return [{
@@ -65,6 +70,12 @@ export function analyzeText(text: string, opts: AnalyzeOptions): FluxDiagnostic[
     const docOut: FluxDiagnostic[] = [];
     if (doc.partial) {
       for (const rule of PARTIAL_RULES) run(rule, ctx, docOut);
+    } else if (file.looksFlux && templateDocument(file, doc)) {
+      // Template syntax outside scalars: the YAML cannot be judged, its identity still can.
+      for (const rule of PARTIAL_RULES) run(rule, ctx, docOut);
+      if (doc.isFlux) docOut.push(ctx.diag('flux/template-skipped', 'information', ctx.rangeOf([], 'key'),
+        'this document holds Go/Helm template syntax outside quoted or block scalars, so it is not valid YAML as written; '
+        + 'only its apiVersion and kind were checked. Quote the template expressions (or move them into a block scalar) to have the rest checked'));
     } else {
       for (const rule of file.looksFlux ? DOCUMENT_RULES : FILE_RULES) run(rule, ctx, docOut);
       if (doc.isFlux) {

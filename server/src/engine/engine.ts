@@ -12,6 +12,8 @@ import { documentSymbols, type DocSymbol } from './features/symbols';
 import { definition as definitionAt, type DefinitionTarget } from './features/definition';
 import { WorkspaceIndex, type IndexedObject } from './index/workspace-index';
 import { DEFAULT_FLUX_VERSION } from './kinds';
+import { WorkspaceModel } from './workspace/model';
+import { analyzeLocal, fileDiagnostics, type LocalAnalysis } from './workspace/analysis';
 import type { FluxDiagnostic, Position, Range } from './types';
 
 export interface EngineSettings {
@@ -26,6 +28,8 @@ export class FluxEngine {
   /** The Flux objects of the workspace files the adapter passes in (open documents, files on disk). */
   readonly index = new WorkspaceIndex();
   private settings: EngineSettings = { targetFluxVersion: DEFAULT_FLUX_VERSION };
+  /** The fleet model: the workspace as Flux applies it (fed through updateFile/removeFile). */
+  readonly workspace = new WorkspaceModel();
   /** The last text-only file per document, for completion (no YAML parse per keystroke). */
   private readonly completionFiles = new Map<string, ParsedFile>();
 
@@ -98,6 +102,29 @@ export class FluxEngine {
    */
   findObject(kind: string, name: string, namespace?: string): IndexedObject[] {
     return this.index.resolve(namespace === undefined ? { kind, name } : { kind, name, namespace });
+  }
+
+  /**
+   * Analyses a file for the fleet model: one parse gives its per-file diagnostics and its facts, which replace
+   * the file's facts in the model; it is also (re)indexed for definitions. `path` is the model's key (absolute,
+   * `/` separators); `uri` and `version` enable the parse cache. `graphChanged` says whether the model's derived
+   * graph may change (so other files' cross-file diagnostics need recomputing).
+   */
+  updateFile(text: string, path: string, opts: { uri?: string; version?: number } = {}): LocalAnalysis & { graphChanged: boolean } {
+    const local = analyzeLocal(text, path, { registry: this.registry, targetFluxVersion: this.settings.targetFluxVersion }, opts);
+    const graphChanged = this.workspace.setFile(path, local.facts);
+    this.index.updateParsed(opts.uri ?? path, parseFile(text, { uri: opts.uri ?? path, version: opts.version }));
+    return { ...local, graphChanged };
+  }
+
+  /** Marks a path as an existing file that is not analysed (not YAML, or too large), or removes it. */
+  setOtherFile(path: string, exists: boolean): boolean {
+    return exists ? this.workspace.setFile(path, null) : this.workspace.removeFile(path);
+  }
+
+  /** A file's diagnostics as the fleet model judges them: its per-file ones adjusted, plus the cross-file rules'. */
+  workspaceDiagnostics(path: string, local: readonly FluxDiagnostic[]): FluxDiagnostic[] {
+    return fileDiagnostics(this.workspace, path, local, { registry: this.registry, targetFluxVersion: this.settings.targetFluxVersion });
   }
 
   /** Drops the cached parse of a closed document. */

@@ -4,7 +4,7 @@
  * context from the indentation (text-context.ts), so it works on half-typed YAML.
  */
 import { LineIndex } from '../document/line-index';
-import type { ParsedFile } from '../document/parse';
+import { isChartTemplate, type ParsedFile } from '../document/parse';
 import { referenceFieldAt } from '../index/references';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { FLUX_KINDS, findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
@@ -326,7 +326,6 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
   return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false, isMetadata);
 }
 
-const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
 
 /**
  * A file for completion without parsing it: completion reads the text and its indentation only, so
@@ -334,7 +333,7 @@ const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
  */
 export function textOnlyFile(text: string, uri?: string, version?: number): ParsedFile {
   const file: ParsedFile = {
-    text, lineIndex: new LineIndex(text), documents: [], isTemplate: TEMPLATE_LINE.test(text), looksFlux: false,
+    text, lineIndex: new LineIndex(text), documents: [], isTemplate: isChartTemplate(text, uri), looksFlux: false,
   };
   if (uri !== undefined) file.uri = uri;
   if (version !== undefined) file.version = version;
