@@ -224,7 +224,7 @@ export async function runDecryptCheck(input: DecryptCheckInput): Promise<Decrypt
       if (ring) {
         const res = await tryRing(ring, f);
         if (res) {
-          if (res.mac.ok) matched = `key ${res.by} (${res.recipient}); data key unwrapped and MAC verified`;
+          if (res.mac.ok) matched = `key ${res.by} (${res.recipient}; data key unwrapped, MAC verified)`;
           else {
             decryptable = false;
             findings.push({ code: 'sops/mac-mismatch', severity: 'error', line, kustomization: k.key, message: `${f.path}: the cluster's key ${res.by} in ${secretName} unwraps the data key, but ${res.mac.reason}` });
