@@ -168,7 +168,7 @@ describe('decrypt-check', () => {
 
   test('CLI: exit 1 when a file cannot be decrypted where applied, 0 when all can; JSON output; nothing to check', async () => {
     const out = sink(); const err = sink();
-    const code = await runDecryptCheckCommand([root, '--kubeconfig', server.kubeconfigPath, '--context', 'fake', '--format', 'json'], { stdout: out.stream, stderr: err.stderr ?? err.stream });
+    const code = await runDecryptCheckCommand([root, '--kubeconfig', server.kubeconfigPath, '--context', 'fake', '--format', 'json'], { stdout: out.stream, stderr: err.stream });
     outputs.push(out.text(), err.text());
     assert.equal(code, 1);
     const json = JSON.parse(out.text()) as { files: { file: string; decryptableWhereApplied: boolean }[]; live: boolean };
@@ -181,7 +181,7 @@ describe('decrypt-check', () => {
       fs.mkdirSync(path.join(okRoot, 'apps/good'), { recursive: true });
       fs.copyFileSync(path.join(root, 'apps/good/secret.yaml'), path.join(okRoot, 'apps/good/secret.yaml'));
       const o2 = sink(); const e2 = sink();
-      assert.equal(await main(['decrypt-check', okRoot, '--kubeconfig', server.kubeconfigPath, '--context', 'fake'], { stdout: o2.stream as NodeJS.WriteStream, stderr: e2.stream as NodeJS.WriteStream }), 0);
+      assert.equal(await main(['decrypt-check', okRoot, '--kubeconfig', server.kubeconfigPath, '--context', 'fake'], { stdout: o2.stream as typeof process.stdout, stderr: e2.stream as typeof process.stderr }), 0);
       outputs.push(o2.text(), e2.text());
       assert.match(o2.text(), /1 encrypted file\(s\): every one can be decrypted where it is applied/);
       const o3 = sink();
