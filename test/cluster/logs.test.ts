@@ -135,3 +135,42 @@ test('parseLogLine: kubelet timestamps, JSON fields, raw lines; matchesFilter on
   assert.equal(matchesFilter(raw, { includeNonJson: true, kind: 'HelmRelease' }), false);
   assert.equal(parseLogLine('{broken').json, false);
 });
+
+describe('flux-workbench logs', () => {
+  let server: FakeApiServer;
+  before(async () => {
+    server = await startApiServer();
+    const pods = seedFluxInstall(server, { controllers: ['kustomize-controller', 'source-controller'], startupLogs: false }).pods;
+    const ts = (s: number): Date => new Date(Date.parse('2026-12-01T09:00:00Z') + s * 1000);
+    server.appendLog('flux-system', pods['kustomize-controller'], JSON.stringify({ level: 'info', ts: ts(1).toISOString(), msg: 'applied', controllerKind: 'Kustomization', name: 'apps', namespace: 'flux-system' }), 'manager', ts(1));
+    server.appendLog('flux-system', pods['source-controller'], JSON.stringify({ level: 'error', ts: ts(2).toISOString(), msg: 'fetch failed', error: 'auth', controllerKind: 'GitRepository', name: 'apps', namespace: 'team-a' }), 'manager', ts(2));
+  });
+  after(async () => { await server.close(); });
+
+  const run = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
+    const { runLogsCommand } = await import('../../server/src/cli/logs-command');
+    let out = ''; let err = '';
+    const w = (f: (s: string) => void) => ({ write: (c: string) => { f(c); return true; } }) as unknown as NodeJS.WritableStream;
+    const code = await runLogsCommand([...args, '--kubeconfig', server.kubeconfigPath, '--context', 'fake'], { stdout: w((s) => { out += s; }), stderr: w((s) => { err += s; }) });
+    return { code, out, err };
+  };
+
+  test('namespace defaults to flux-system like flux logs; -A for all; --kind case-insensitive; --format json', async () => {
+    const dflt = await run('--name', 'apps');
+    assert.equal(dflt.code, 0);
+    assert.deepEqual(dflt.out.trim().split('\n'), ['2026-12-01T09:00:01.000Z info kustomize-controller Kustomization flux-system/apps applied']);
+    const all = await run('--name', 'apps', '-A', '--kind', 'gitrepository', '--format', 'json');
+    assert.deepEqual(JSON.parse(all.out.trim()), { level: 'error', ts: '2026-12-01T09:00:02.000Z', msg: 'fetch failed', error: 'auth', controllerKind: 'GitRepository', name: 'apps', namespace: 'team-a' });
+  });
+
+  test('usage errors exit 2, an unknown controller names the real ones, an unreachable cluster exits 4', async () => {
+    assert.equal((await run('--tail', 'x')).code, 2);
+    assert.equal((await run('--level', 'warn')).code, 2);
+    const bad = await run('--controller', 'nope');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /unknown controller nope; the Flux controllers in flux-system are kustomize-controller, source-controller/);
+    const { runLogsCommand } = await import('../../server/src/cli/logs-command');
+    const sinkW = { write: () => true } as unknown as NodeJS.WritableStream;
+    assert.equal(await runLogsCommand(['--kubeconfig', '/nonexistent/kubeconfig'], { stdout: sinkW, stderr: sinkW }), 4);
+  });
+});
