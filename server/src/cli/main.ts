@@ -18,6 +18,9 @@ Workspace commands:
                           Print the apply graph: per cluster, the Kustomizations in dependsOn order and the
                           objects each applies, with their effective namespaces.
   lsp --stdio             Start the language server over stdio.
+  decrypt-check [DIR] [--context C] [--kubeconfig F] [--offline] [--format text|json]
+                          Can each SOPS file be decrypted where a Flux Kustomization applies it?
+                          Live against the cluster when a kubeconfig is found. Exit code 1 when not.
 
 Cluster commands (use --kubeconfig PATH and --context NAME):
   get [KIND] [-n NS | -A] [--format text|json]
@@ -27,6 +30,7 @@ Cluster commands (use --kubeconfig PATH and --context NAME):
   events KIND NAME [-n NS]
   tree kustomization NAME [-n NS]
   health
+  logs [--controller C] [--kind K] [--name N] [-n NS | -A] [--level L] [--follow] [--tail N] [--since D]
 
 Exit codes: 0 success, 1 failure or errors found, 2 usage error, 3 timeout, 4 cluster unreachable or unauthorized.
 `;
@@ -54,6 +58,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       startLanguageServer(connection);
       return new Promise<number>(() => { /* serves until the client exits the process */ });
     }
+    case 'decrypt-check': {
+      const { runDecryptCheckCommand } = await import('./decrypt-command');
+      return runDecryptCheckCommand(rest, io);
+    }
     default: {
       // Loaded on demand: the cluster client (@kubernetes/client-node and its undici) needs Node >= 22,
       // while lint and the language server run on any supported Node.
@@ -62,6 +70,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         io.stderr.write(`flux-workbench ${command}: cluster commands need Node.js 22 or newer (this is ${process.version}); lint and lsp work on this Node\n`);
         return 1;
       }
+      if (command === 'logs') return (await import('./logs-command')).runLogsCommand(rest, io);
       const { runClusterCommand } = await import('./cluster-commands');
       return runClusterCommand(argv, io);
     }
