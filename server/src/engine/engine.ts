@@ -10,6 +10,7 @@ import type { ParsedFile } from './document';
 import { hover as hoverAt } from './features/hover';
 import { documentSymbols, type DocSymbol } from './features/symbols';
 import { definition as definitionAt, type DefinitionTarget } from './features/definition';
+import { codeActions as codeActionsFor, type ActionDiagnostic, type EngineCodeAction } from './features/code-actions';
 import { WorkspaceIndex, type IndexedObject } from './index/workspace-index';
 import { DEFAULT_FLUX_VERSION } from './kinds';
 import type { FluxDiagnostic, Position, Range } from './types';
@@ -19,7 +20,7 @@ export interface EngineSettings {
   targetFluxVersion: string;
 }
 
-export type { EngineCompletionItem, DocSymbol, DefinitionTarget, IndexedObject };
+export type { EngineCompletionItem, DocSymbol, DefinitionTarget, IndexedObject, ActionDiagnostic, EngineCodeAction };
 
 export class FluxEngine {
   readonly registry: SchemaRegistry;
@@ -69,6 +70,11 @@ export class FluxEngine {
 
   symbols(text: string, uri: string, version: number): DocSymbol[] {
     return documentSymbols(parseFile(text, { uri, version }));
+  }
+
+  /** Quick fixes for the diagnostics the editor sends with a code-action request. */
+  codeActions(text: string, uri: string, version: number, diagnostics: readonly ActionDiagnostic[]): EngineCodeAction[] {
+    return codeActionsFor(parseFile(text, { uri, version }), diagnostics, { registry: this.registry });
   }
 
   /** Adds or replaces a file in the workspace index (`version` enables the parse cache). */

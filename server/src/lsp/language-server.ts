@@ -3,6 +3,7 @@
  * It holds no Flux logic: every answer comes from server/src/engine.
  */
 import {
+  CodeActionKind,
   CompletionItemKind,
   DiagnosticSeverity,
   InsertTextFormat,
@@ -10,6 +11,7 @@ import {
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
+  type CodeAction,
   type CompletionItem,
   type Connection,
   type Diagnostic,
@@ -186,6 +188,7 @@ export function startLanguageServer(connection: Connection): void {
         hoverProvider: true,
         documentSymbolProvider: true,
         definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'flux-workbench', version: '0.1.0' },
     };
@@ -297,6 +300,21 @@ export function startLanguageServer(connection: Connection): void {
       return targets.map((t) => ({ uri: t.uri, range: t.selectionRange }));
     } catch (err) {
       logError('definition', err);
+      return [];
+    }
+  });
+
+  connection.onCodeAction((params): CodeAction[] => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    try {
+      const fluxDiags = params.context.diagnostics.filter((d) => d.source === 'flux');
+      return engine.codeActions(doc.getText(), doc.uri, doc.version, fluxDiags).map((a) => ({
+        title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.isPreferred,
+        diagnostics: a.diagnostics as Diagnostic[], edit: { changes: { [doc.uri]: a.edits } },
+      }));
+    } catch (err) {
+      logError('codeAction', err);
       return [];
     }
   });

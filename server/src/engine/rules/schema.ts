@@ -61,7 +61,8 @@ export function schema(ctx: RuleContext): FluxDiagnostic[] {
       const field = /required field '([^']+)'/.exec(e.message)?.[1];
       if (e.path.length === 0 && field !== undefined && ROOT_IDENTITY.has(field)) continue;
       if (e.path.length === 0 && field === 'status') continue;
-      out.push(ctx.diag(code, 'error', ctx.rangeOf(e.path, 'key'), e.message, field !== undefined ? { field } : undefined));
+      // data.path (the parent object's path) lets the quick fix find where to add the field.
+      out.push(ctx.diag(code, 'error', ctx.rangeOf(e.path, 'key'), e.message, field !== undefined ? { field, path: [...e.path] } : undefined));
       continue;
     }
     const severity: Severity = e.keyword === 'unknown-field' ? 'warning' : 'error';
