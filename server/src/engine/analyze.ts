@@ -3,6 +3,7 @@
  * and hover use) and runs the rules of server/src/engine/rules on each document.
  */
 import { parseFile } from './document';
+import { needsFluxAnalysis } from './document/flux-text';
 import { createContext, DOCUMENT_RULES, FILE_RULES, FLUX_RULES, SUPERSEDES, type Rule, type RuleContext } from './rules';
 import { apiGroup } from './rules/api-group';
 import { apiVersion } from './rules/api-version';
@@ -39,6 +40,8 @@ function firstLine(file: ParsedFile): Range {
  * final `flux/too-many-diagnostics`.
  */
 export function analyzeText(text: string, opts: AnalyzeOptions): FluxDiagnostic[] {
+  // YAML without a Flux apiVersion is decided on its text: no parse, no diagnostics.
+  if (!needsFluxAnalysis(text)) return [];
   const file = parseFile(text, { uri: opts.uri, version: opts.version });
   if (file.isTemplate) return [];
   if (file.fatal !== undefined) {

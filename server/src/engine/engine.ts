@@ -5,6 +5,7 @@
 import { SchemaRegistry } from './schema/registry';
 import { analyzeText } from './analyze';
 import { parseFile, forgetFile } from './document';
+import { hasFluxApiVersion, mayBeManifest } from './document/flux-text';
 import { complete, textOnlyFile, type EngineCompletionItem } from './features/completion';
 import type { ParsedFile } from './document';
 import { hover as hoverAt } from './features/hover';
@@ -49,7 +50,8 @@ export class FluxEngine {
     return analyzeText(text, { uri, version, registry: this.registry, targetFluxVersion: this.settings.targetFluxVersion });
   }
 
-  completion(text: string, uri: string, version: number, position: Position): EngineCompletionItem[] {
+  /** `trigger`: the trigger character that opened the completion by itself (undefined when invoked or typing a word). */
+  completion(text: string, uri: string, version: number, position: Position, trigger?: string): EngineCompletionItem[] {
     let file = this.completionFiles.get(uri);
     if (!file || file.version !== version || file.text !== text) {
       file = textOnlyFile(text, uri, version);
@@ -57,7 +59,7 @@ export class FluxEngine {
       this.completionFiles.set(uri, file);
       if (this.completionFiles.size > 16) this.completionFiles.delete(this.completionFiles.keys().next().value as string);
     }
-    return complete(file, position, this.registry, this.index);
+    return complete(file, position, this.registry, this.index, trigger);
   }
 
   hover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {
@@ -69,6 +71,7 @@ export class FluxEngine {
   }
 
   symbols(text: string, uri: string, version: number): DocSymbol[] {
+    if (!hasFluxApiVersion(text)) return []; // the outline lists Flux objects: other YAML is not parsed for it
     return documentSymbols(parseFile(text, { uri, version }));
   }
 
@@ -79,6 +82,10 @@ export class FluxEngine {
 
   /** Adds or replaces a file in the workspace index (`version` enables the parse cache). */
   indexFile(text: string, uri: string, version?: number): void {
+    if (!mayBeManifest(text, uri)) {
+      this.index.remove(uri); // an OpenAPI spec, a workflow...: nothing to index, and not parsed for it
+      return;
+    }
     this.index.updateParsed(uri, parseFile(text, { uri, version }));
   }
 

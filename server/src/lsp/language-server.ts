@@ -5,6 +5,7 @@
 import {
   CodeActionKind,
   CompletionItemKind,
+  CompletionTriggerKind,
   DiagnosticSeverity,
   InsertTextFormat,
   MarkupKind,
@@ -184,7 +185,8 @@ export function startLanguageServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: [':', ' ', '\n', '-'] },
+        // Values after `key:`/`key: `, items after `- `; never Enter (the engine answers only where a choice is due).
+        completionProvider: { triggerCharacters: [':', ' '] },
         hoverProvider: true,
         documentSymbolProvider: true,
         definitionProvider: true,
@@ -255,7 +257,8 @@ export function startLanguageServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     try {
-      return engine.completion(doc.getText(), doc.uri, doc.version, params.position).map(toLspCompletion);
+      const trigger = params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? params.context.triggerCharacter : undefined;
+      return engine.completion(doc.getText(), doc.uri, doc.version, params.position, trigger).map(toLspCompletion);
     } catch (err) {
       logError('completion', err);
       return [];

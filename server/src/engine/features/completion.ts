@@ -3,6 +3,7 @@
  * any depth (required first, present ones left out), enum and boolean values. It reads the cursor's
  * context from the indentation (text-context.ts), so it works on half-typed YAML.
  */
+import { fluxCompletionWanted } from '../document/flux-text';
 import { LineIndex } from '../document/line-index';
 import type { ParsedFile } from '../document/parse';
 import { referenceFieldAt } from '../index/references';
@@ -233,13 +234,26 @@ function referenceNameItems(
   return out;
 }
 
-function complete0(file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex): EngineCompletionItem[] {
+/**
+ * Whether a completion that opened by itself on a trigger character has a choice to offer: right after `key:` or
+ * `key: ` (the value is then picked from a list, or nothing is shown), or after `- ` (an item of a list). Never
+ * on a bare space in indentation or text, never on `-` alone; Enter is no trigger at all.
+ */
+export function choiceDue(before: string, trigger: string): boolean {
+  if (trigger === ':') return /[^\s:#]:$/.test(before);
+  if (trigger === ' ') return /[^\s:#][ \t]*:[ \t]$/.test(before) || /^[ \t]*(- )+$/.test(before);
+  return false;
+}
+
+function complete0(file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex, trigger?: string): EngineCompletionItem[] {
   if (file.fatal || file.isTemplate) return [];
   if (position.line < 0 || position.line >= lineCount(file)) return [];
   const text = lineText(file, position.line);
+  if (!fluxCompletionWanted(file.text, position.line, text)) return []; // a docker-compose file, a workflow...
   const col = Math.max(0, Math.min(position.character, text.length));
   const before = text.slice(0, col);
   const after = text.slice(col);
+  if (trigger !== undefined && !choiceDue(before, trigger)) return [];
   if (/(^|\s)#/.test(before)) return []; // in a comment
   if (/^(---|\.\.\.)/.test(before)) return [];
   const [docStart, docEnd] = documentLines(file, position.line);
@@ -344,11 +358,14 @@ export function textOnlyFile(text: string, uri?: string, version?: number): Pars
 
 /**
  * Completion items at a position (it reads `file.text` only: a parsed file or a textOnlyFile). With a workspace index, a reference's `name` offers the workspace's
- * objects of the referenced kind. Never throws: bad input yields no items.
+ * objects of the referenced kind. `trigger`: the character that opened the list by itself (see choiceDue); none when
+ * the user asked (Ctrl+Space) or kept typing a word. Never throws: bad input yields no items.
  */
-export function complete(file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex): EngineCompletionItem[] {
+export function complete(
+  file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex, trigger?: string,
+): EngineCompletionItem[] {
   try {
-    return complete0(file, position, registry, index);
+    return complete0(file, position, registry, index, trigger);
   } catch {
     return [];
   }
