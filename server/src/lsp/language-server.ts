@@ -16,7 +16,7 @@ import {
   type CompletionItem,
   type Connection,
   type Diagnostic,
-  type DocumentSymbol,
+  type DocumentSymbol as LspDocumentSymbol,
   type Hover,
   type InitializeResult,
   type Location,
@@ -30,7 +30,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { FluxEngine, type EngineSettings } from '../engine/engine';
+import { FluxEngine, type DocSymbol, type EngineSettings } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
 
@@ -47,6 +47,10 @@ const COMPLETION_KIND: Record<EngineCompletionItem['kind'], CompletionItemKind> 
   snippet: CompletionItemKind.Snippet,
   enum: CompletionItemKind.EnumMember,
   keyword: CompletionItemKind.Keyword,
+};
+
+const SYMBOL_KIND: Record<DocSymbol['kind'], SymbolKind> = {
+  object: SymbolKind.Object, map: SymbolKind.Module, list: SymbolKind.Array, scalar: SymbolKind.Property,
 };
 
 interface InitOptions extends Partial<EngineSettings> {
@@ -277,13 +281,15 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onDocumentSymbol((params): DocumentSymbol[] => {
+  connection.onDocumentSymbol((params): LspDocumentSymbol[] => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     try {
-      return engine.symbols(doc.getText(), doc.uri, doc.version).map((s) => ({
-        name: s.name, detail: s.detail, kind: SymbolKind.Object, range: s.range, selectionRange: s.selectionRange,
-      }));
+      const toLsp = (s: DocSymbol): LspDocumentSymbol => ({
+        name: s.name, detail: s.detail, kind: SYMBOL_KIND[s.kind], range: s.range, selectionRange: s.selectionRange,
+        children: s.children?.map(toLsp),
+      });
+      return engine.symbols(doc.getText(), doc.uri, doc.version).map(toLsp);
     } catch (err) {
       logError('documentSymbol', err);
       return [];

@@ -90,3 +90,24 @@ describe('non-Flux YAML is decided on its text', () => {
     assert.deepEqual(engine.symbols(openapi, 'file:///ws/api.yaml', 1), []);
   });
 });
+
+describe('completion ranking and prefixes', () => {
+  const sorted = (list: EngineCompletionItem[]): string[] => list.slice().sort((a, b) => a.sortText!.localeCompare(b.sortText!)).map((i) => i.label);
+
+  it('required keys first, then the keys users write most for the kind: `path` before `patches`', () => {
+    const list = sorted(items(`${KS_HEAD}  <|>`));
+    assert.deepEqual(list.slice(0, 3).sort(), ['interval', 'prune', 'sourceRef']);
+    assert.ok(list.indexOf('path') < list.indexOf('patches'), list.join());
+    assert.ok(list.indexOf('targetNamespace') < list.indexOf('commonMetadata'), list.join());
+    const pa = sorted(items(`${KS_HEAD}  interval: 10m\n  pa<|>`)).filter((l) => l.startsWith('pa'));
+    assert.deepEqual(pa, ['path', 'patches']);
+  });
+
+  it('typing the snippet prefix `flux-kus` keeps the Kustomization skeleton (its filter text starts with the prefix)', () => {
+    const list = items('flux-kus<|>');
+    const ks = list.find((i) => i.label.startsWith('Kustomization '));
+    assert.ok(ks, labels(list).join());
+    assert.ok(ks.filterText!.startsWith('flux-kustomization'));
+    assert.deepEqual(ks.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 8 } });
+  });
+});

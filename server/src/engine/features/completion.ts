@@ -12,6 +12,7 @@ import { FLUX_KINDS, findKind, isFluxGroup, splitApiVersion, type FluxKindInfo }
 import { schemaAtPath, type SchemaRegistry } from '../schema/registry';
 import type { SchemaNode } from '../schema/types';
 import type { Position, Range } from '../types';
+import { COMMON_SPEC_KEYS, documentedSkeleton } from './skeletons';
 import {
   TabStops, fieldSnippetLines, isObjectSchema, requiredLines, schemaFor, typeLabel,
 } from './schema-lookup';
@@ -62,8 +63,13 @@ function fieldDoc(s: SchemaNode | undefined, kindInfo: FluxKindInfo | undefined)
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
 
-/** The full skeleton of a new Flux object (apiVersion, kind, metadata, required spec fields). */
+/**
+ * The full skeleton of a new Flux object: the documented one (skeletons.ts), else apiVersion, kind, metadata and
+ * the required spec fields from the schema.
+ */
 export function objectSkeleton(k: FluxKindInfo, registry: SchemaRegistry): string {
+  const documented = documentedSkeleton(k.kind);
+  if (documented) return documented.body;
   const root = registry.get(k.group, k.current, k.kind);
   const stops = new TabStops();
   const lines = [
@@ -92,7 +98,8 @@ function pairItems(registry: SchemaRegistry, r: Range): EngineCompletionItem[] {
       insertTextFormat: 'snippet',
       range: r,
       sortText: `0${String(i).padStart(2, '0')}`,
-      filterText: `${k.kind} apiVersion ${apiVersion}`,
+      // The snippet prefix first, so typing `flux-kus…` keeps this item (and the snippet) in the list.
+      filterText: `${documentedSkeleton(k.kind)?.prefix ?? `flux-${k.kind.toLowerCase()}`} ${k.kind} apiVersion ${apiVersion}`,
     };
   });
 }
@@ -161,7 +168,7 @@ function wordAround(text: string, col: number, start: number): [number, number] 
 
 function keyItems(
   cur: Cursor, parent: SchemaNode, present: ReadonlyMap<string, string>, kindInfo: FluxKindInfo | undefined,
-  keyCol: number, extraIndent: number, excludeStatus: boolean, isMetadata = false,
+  keyCol: number, extraIndent: number, excludeStatus: boolean, isMetadata = false, common: readonly string[] = [],
 ): EngineCompletionItem[] {
   const props = parent.properties;
   if (!props) return [];
@@ -177,7 +184,9 @@ function keyItems(
     if (excludeStatus && key === 'status') continue;
     if (isMetadata && SERVER_SET_METADATA.has(key)) continue;
     const isReq = required.has(key) || (isMetadata && key === 'name');
-    const rank = isMetadata && METADATA_FIRST.includes(key) ? `0${METADATA_FIRST.indexOf(key)}` : isReq ? '0' : '1';
+    // Required first, then the keys users write most for the kind, then the rest (alphabetical within each).
+    const rank = isMetadata && METADATA_FIRST.includes(key) ? `0${METADATA_FIRST.indexOf(key)}`
+      : isReq ? '0' : common.includes(key) ? `1${String(common.indexOf(key)).padStart(2, '0')}` : '2';
     let insertText: string;
     let format: 'snippet' | 'plain';
     if (hasColon) {
@@ -337,7 +346,8 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
   const present = siblingKeys(file, docStart, docEnd, position.line, keyCol, info.dashes.length > 0);
   const extra = info.dashes.length > 0 ? keyCol - info.indent : 0;
   const isMetadata = path.length === 1 && path[0] === 'metadata';
-  return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false, isMetadata);
+  const common = path.length === 1 && path[0] === 'spec' && kind ? COMMON_SPEC_KEYS[kind] : undefined;
+  return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false, isMetadata, common);
 }
 
 const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
