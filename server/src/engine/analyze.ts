@@ -3,6 +3,7 @@
  * and hover use) and runs the rules of server/src/engine/rules on each document.
  */
 import { parseFile, templateDocument } from './document';
+import { needsFluxAnalysis } from './document/flux-text';
 import { createContext, DOCUMENT_RULES, FILE_RULES, FLUX_RULES, SUPERSEDES, type Rule, type RuleContext } from './rules';
 import { apiGroup } from './rules/api-group';
 import { apiVersion } from './rules/api-version';
@@ -40,10 +41,15 @@ function firstLine(file: ParsedFile): Range {
  * final `flux/too-many-diagnostics`.
  */
 export function analyzeText(text: string, opts: AnalyzeOptions): FluxDiagnostic[] {
+  // YAML without a Flux apiVersion is decided on its text: no parse, no diagnostics.
+  if (!needsFluxAnalysis(text)) return [];
   return analyzeParsed(parseFile(text, { uri: opts.uri, version: opts.version }), opts);
 }
 
-/** Diagnostics of an already parsed file (the fleet model extracts its facts from the same parse). */
+/**
+ * Diagnostics of an already parsed file (the fleet model extracts its facts from the same parse). The caller
+ * decides on the text first (needsFluxAnalysis), as analyzeText does.
+ */
 export function analyzeParsed(file: ParsedFile, opts: AnalyzeOptions): FluxDiagnostic[] {
   if (file.isTemplate) return [];
   if (file.fatal !== undefined) {

@@ -5,11 +5,13 @@
 import { SchemaRegistry } from './schema/registry';
 import { analyzeText } from './analyze';
 import { parseFile, forgetFile } from './document';
+import { hasFluxApiVersion, mayBeManifest } from './document/flux-text';
 import { complete, textOnlyFile, type EngineCompletionItem } from './features/completion';
 import type { ParsedFile } from './document';
 import { hover as hoverAt } from './features/hover';
 import { documentSymbols, type DocSymbol } from './features/symbols';
 import { definition as definitionAt, type DefinitionTarget } from './features/definition';
+import { codeActions as codeActionsFor, type ActionDiagnostic, type EngineCodeAction } from './features/code-actions';
 import { WorkspaceIndex, type IndexedObject } from './index/workspace-index';
 import { DEFAULT_FLUX_VERSION } from './kinds';
 import { WorkspaceModel } from './workspace/model';
@@ -21,7 +23,7 @@ export interface EngineSettings {
   targetFluxVersion: string;
 }
 
-export type { EngineCompletionItem, DocSymbol, DefinitionTarget, IndexedObject };
+export type { EngineCompletionItem, DocSymbol, DefinitionTarget, IndexedObject, ActionDiagnostic, EngineCodeAction };
 
 export class FluxEngine {
   readonly registry: SchemaRegistry;
@@ -52,7 +54,8 @@ export class FluxEngine {
     return analyzeText(text, { uri, version, registry: this.registry, targetFluxVersion: this.settings.targetFluxVersion });
   }
 
-  completion(text: string, uri: string, version: number, position: Position): EngineCompletionItem[] {
+  /** `trigger`: the trigger character that opened the completion by itself (undefined when invoked or typing a word). */
+  completion(text: string, uri: string, version: number, position: Position, trigger?: string): EngineCompletionItem[] {
     let file = this.completionFiles.get(uri);
     if (!file || file.version !== version || file.text !== text) {
       file = textOnlyFile(text, uri, version);
@@ -60,7 +63,7 @@ export class FluxEngine {
       this.completionFiles.set(uri, file);
       if (this.completionFiles.size > 16) this.completionFiles.delete(this.completionFiles.keys().next().value as string);
     }
-    return complete(file, position, this.registry, this.index);
+    return complete(file, position, this.registry, this.index, trigger);
   }
 
   hover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {
@@ -72,11 +75,21 @@ export class FluxEngine {
   }
 
   symbols(text: string, uri: string, version: number): DocSymbol[] {
+    if (!hasFluxApiVersion(text)) return []; // the outline lists Flux objects: other YAML is not parsed for it
     return documentSymbols(parseFile(text, { uri, version }));
+  }
+
+  /** Quick fixes for the diagnostics the editor sends with a code-action request. */
+  codeActions(text: string, uri: string, version: number, diagnostics: readonly ActionDiagnostic[]): EngineCodeAction[] {
+    return codeActionsFor(parseFile(text, { uri, version }), diagnostics, { registry: this.registry });
   }
 
   /** Adds or replaces a file in the workspace index (`version` enables the parse cache). */
   indexFile(text: string, uri: string, version?: number): void {
+    if (!mayBeManifest(text, uri)) {
+      this.index.remove(uri); // an OpenAPI spec, a workflow...: nothing to index, and not parsed for it
+      return;
+    }
     this.index.updateParsed(uri, parseFile(text, { uri, version }));
   }
 

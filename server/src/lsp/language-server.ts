@@ -3,17 +3,20 @@
  * It holds no Flux logic: every answer comes from server/src/engine.
  */
 import {
+  CodeActionKind,
   CompletionItemKind,
+  CompletionTriggerKind,
   DiagnosticSeverity,
   InsertTextFormat,
   MarkupKind,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
+  type CodeAction,
   type CompletionItem,
   type Connection,
   type Diagnostic,
-  type DocumentSymbol,
+  type DocumentSymbol as LspDocumentSymbol,
   type Hover,
   type InitializeResult,
   type Location,
@@ -27,7 +30,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { FluxEngine, type EngineSettings } from '../engine/engine';
+import { FluxEngine, type DocSymbol, type EngineSettings } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
 
@@ -44,6 +47,10 @@ const COMPLETION_KIND: Record<EngineCompletionItem['kind'], CompletionItemKind> 
   snippet: CompletionItemKind.Snippet,
   enum: CompletionItemKind.EnumMember,
   keyword: CompletionItemKind.Keyword,
+};
+
+const SYMBOL_KIND: Record<DocSymbol['kind'], SymbolKind> = {
+  object: SymbolKind.Object, map: SymbolKind.Module, list: SymbolKind.Array, scalar: SymbolKind.Property,
 };
 
 interface InitOptions extends Partial<EngineSettings> {
@@ -182,10 +189,12 @@ export function startLanguageServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: [':', ' ', '\n', '-'] },
+        // Values after `key:`/`key: `, items after `- `; never Enter (the engine answers only where a choice is due).
+        completionProvider: { triggerCharacters: [':', ' '] },
         hoverProvider: true,
         documentSymbolProvider: true,
         definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'flux-workbench', version: '0.1.0' },
     };
@@ -252,7 +261,8 @@ export function startLanguageServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     try {
-      return engine.completion(doc.getText(), doc.uri, doc.version, params.position).map(toLspCompletion);
+      const trigger = params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? params.context.triggerCharacter : undefined;
+      return engine.completion(doc.getText(), doc.uri, doc.version, params.position, trigger).map(toLspCompletion);
     } catch (err) {
       logError('completion', err);
       return [];
@@ -271,13 +281,15 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onDocumentSymbol((params): DocumentSymbol[] => {
+  connection.onDocumentSymbol((params): LspDocumentSymbol[] => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     try {
-      return engine.symbols(doc.getText(), doc.uri, doc.version).map((s) => ({
-        name: s.name, detail: s.detail, kind: SymbolKind.Object, range: s.range, selectionRange: s.selectionRange,
-      }));
+      const toLsp = (s: DocSymbol): LspDocumentSymbol => ({
+        name: s.name, detail: s.detail, kind: SYMBOL_KIND[s.kind], range: s.range, selectionRange: s.selectionRange,
+        children: s.children?.map(toLsp),
+      });
+      return engine.symbols(doc.getText(), doc.uri, doc.version).map(toLsp);
     } catch (err) {
       logError('documentSymbol', err);
       return [];
@@ -297,6 +309,21 @@ export function startLanguageServer(connection: Connection): void {
       return targets.map((t) => ({ uri: t.uri, range: t.selectionRange }));
     } catch (err) {
       logError('definition', err);
+      return [];
+    }
+  });
+
+  connection.onCodeAction((params): CodeAction[] => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    try {
+      const fluxDiags = params.context.diagnostics.filter((d) => d.source === 'flux');
+      return engine.codeActions(doc.getText(), doc.uri, doc.version, fluxDiags).map((a) => ({
+        title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.isPreferred,
+        diagnostics: a.diagnostics as Diagnostic[], edit: { changes: { [doc.uri]: a.edits } },
+      }));
+    } catch (err) {
+      logError('codeAction', err);
       return [];
     }
   });

@@ -61,7 +61,7 @@ export function schema(ctx: RuleContext): FluxDiagnostic[] {
       const field = /required field '([^']+)'/.exec(e.message)?.[1];
       if (e.path.length === 0 && field !== undefined && ROOT_IDENTITY.has(field)) continue;
       if (e.path.length === 0 && field === 'status') continue;
-      // data.path (the parent object's path) lets the fleet model drop a field that a parent's patch supplies.
+      // data.path (the parent object's path) lets the fleet model drop a field that a parent's patch supplies, and the quick fix find where to add it.
       out.push(ctx.diag(code, 'error', ctx.rangeOf(e.path, 'key'), e.message, field !== undefined ? { field, path: e.path } : { path: e.path }));
       continue;
     }

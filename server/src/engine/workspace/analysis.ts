@@ -5,6 +5,7 @@
  */
 import { analyzeParsed, MAX_DIAGNOSTICS } from '../analyze';
 import { parseFile } from '../document';
+import { needsFluxAnalysis } from '../document/flux-text';
 import type { SchemaRegistry } from '../schema/registry';
 import type { FluxDiagnostic } from '../types';
 import { createWorkspaceContext } from '../rules/workspace/context';
@@ -27,7 +28,10 @@ export interface LocalAnalysis {
 /** Parses a file once: its per-file diagnostics and its facts. `path` is the model's key (absolute, `/`). */
 export function analyzeLocal(text: string, path: string, settings: AnalysisSettings, opts: { uri?: string; version?: number } = {}): LocalAnalysis {
   const file = parseFile(text, { uri: opts.uri ?? path, version: opts.version });
-  const diagnostics = analyzeParsed(file, { uri: opts.uri ?? path, version: opts.version, registry: settings.registry, targetFluxVersion: settings.targetFluxVersion });
+  // Non-Flux YAML (kustomization files, plain manifests) is parsed for its facts only.
+  const diagnostics = needsFluxAnalysis(text)
+    ? analyzeParsed(file, { uri: opts.uri ?? path, version: opts.version, registry: settings.registry, targetFluxVersion: settings.targetFluxVersion })
+    : [];
   return { diagnostics, facts: extractFacts(file, path) };
 }
 
