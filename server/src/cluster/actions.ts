@@ -113,6 +113,11 @@ export function sourceKeyOf(obj: FluxObject): ObjectKey | undefined {
     const srcRef = chartSpec && ref((chartSpec as { sourceRef?: unknown }).sourceRef);
     if (chartSpec) return { kind: 'HelmChart', name: `${ns}-${obj.metadata.name}`, namespace: srcRef?.namespace || ns };
   }
+  if (obj.kind === 'HelmChart') {
+    // A HelmChart's sourceRef (HelmRepository, GitRepository, Bucket) is always in its namespace.
+    const r = ref(spec.sourceRef);
+    if (r?.kind && r.name) return { kind: r.kind, name: r.name, namespace: ns };
+  }
   return undefined;
 }
 

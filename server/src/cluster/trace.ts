@@ -5,7 +5,7 @@
  * its status. Kustomization labels are tried first, then Helm's, as the CLI does.
  */
 import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
-import { findKind, splitApiVersion } from '../engine/kinds';
+import { findKind } from '../engine/kinds';
 import { sourceKeyOf } from './actions';
 import { type ClusterAccess, ClusterCallError, getObject, toClusterError } from './get';
 import { findCondition, rawRevision, truncateHex } from './status';
@@ -216,7 +216,3 @@ export function formatTrace(r: TraceResult): string {
   return lines.join('\n') + '\n';
 }
 
-/** The apiVersion group of a trace ref ('' for core). */
-export function traceGroup(ref: TraceRef): string {
-  return splitApiVersion(ref.apiVersion).group;
-}
