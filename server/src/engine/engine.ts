@@ -2,7 +2,8 @@
  * The engine facade that the adapters (LSP server, CLI) use: one schema registry, one
  * parse cache keyed by document version, and the settings that shape the analysis.
  */
-import { SchemaRegistry } from './schema/registry';
+import { SchemaRegistry, type SchemaSourceMode } from './schema/registry';
+import { SchemaSources } from './schema/sources';
 import { analyzeText } from './analyze';
 import { parseFile, forgetFile } from './document';
 import { complete, textOnlyFile, type EngineCompletionItem } from './features/completion';
@@ -17,6 +18,8 @@ import type { FluxDiagnostic, Position, Range } from './types';
 export interface EngineSettings {
   /** The Flux release the workspace targets; deprecation and removal diagnostics depend on it. */
   targetFluxVersion: string;
+  /** `fluxWorkbench.schemaSource`: which schemas judge the documents (default auto: cluster, workspace, bundled). */
+  schemaSource?: SchemaSourceMode;
 }
 
 export type { EngineCompletionItem, DocSymbol, DefinitionTarget, IndexedObject };
@@ -29,14 +32,25 @@ export class FluxEngine {
   /** The last text-only file per document, for completion (no YAML parse per keystroke). */
   private readonly completionFiles = new Map<string, ParsedFile>();
 
+  /** The schema sources (cluster CRDs, CRD files, workspace CRDs) feeding the registry. */
+  readonly schemaSources: SchemaSources;
+
   constructor(registry: SchemaRegistry = SchemaRegistry.bundled()) {
     this.registry = registry;
+    this.schemaSources = new SchemaSources(registry);
   }
 
   configure(settings: Partial<EngineSettings>): void {
     if (typeof settings.targetFluxVersion === 'string' && /^v?\d+\.\d+/.test(settings.targetFluxVersion)) {
       this.settings = { ...this.settings, targetFluxVersion: settings.targetFluxVersion.replace(/^v/, '') };
     }
+    if (settings.schemaSource !== undefined) this.schemaSources.setMode(settings.schemaSource);
+  }
+
+  /** The registry a document is judged by (its cluster folder's workspace CRDs, when clusters differ). */
+  private registryFor(uri: string | undefined): SchemaRegistry {
+    this.schemaSources.refreshWorkspace();
+    return this.registry.forDocument(uri);
   }
 
   get targetFluxVersion(): string {
@@ -45,7 +59,7 @@ export class FluxEngine {
 
   /** Diagnostics of one file. `version` enables the parse cache (LSP documents have one). */
   diagnostics(text: string, uri: string, version?: number): FluxDiagnostic[] {
-    return analyzeText(text, { uri, version, registry: this.registry, targetFluxVersion: this.settings.targetFluxVersion });
+    return analyzeText(text, { uri, version, registry: this.registryFor(uri), targetFluxVersion: this.settings.targetFluxVersion });
   }
 
   completion(text: string, uri: string, version: number, position: Position): EngineCompletionItem[] {
@@ -56,13 +70,13 @@ export class FluxEngine {
       this.completionFiles.set(uri, file);
       if (this.completionFiles.size > 16) this.completionFiles.delete(this.completionFiles.keys().next().value as string);
     }
-    return complete(file, position, this.registry, this.index);
+    return complete(file, position, this.registryFor(uri), this.index);
   }
 
   hover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {
     const file = parseFile(text, { uri, version });
     this.index.updateParsed(uri, file);
-    return hoverAt(file, position, this.registry, {
+    return hoverAt(file, position, this.registryFor(uri), {
       targetFluxVersion: this.settings.targetFluxVersion, index: this.index,
     });
   }
@@ -73,11 +87,13 @@ export class FluxEngine {
 
   /** Adds or replaces a file in the workspace index (`version` enables the parse cache). */
   indexFile(text: string, uri: string, version?: number): void {
+    this.schemaSources.fileChanged(uri, text);
     this.index.updateParsed(uri, parseFile(text, { uri, version }));
   }
 
   /** Removes a file from the workspace index (deleted on disk). */
   unindexFile(uri: string): void {
+    this.schemaSources.fileRemoved(uri);
     this.index.remove(uri);
   }
 

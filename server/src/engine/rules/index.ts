@@ -40,6 +40,7 @@ import { semverConstraint } from './semver-constraint';
 import { shortInterval } from './short-interval';
 import { yamlSyntax } from './yaml-syntax';
 import { CEL_RULES } from './cel';
+import { celGeneric } from './cel-generic';
 import { malformedApiVersion, nestedApiVersion } from './nested-api-version';
 
 export { createContext, objectPrefix, type Rule, type RuleContext } from './context';
@@ -58,7 +59,7 @@ export const FILE_RULES: readonly Rule[] = [apiGroup];
 export const FLUX_RULES: readonly Rule[] = [
   apiVersion, schema, referenceKind, helmReleaseChart, decryptionProvider, semverConstraint, dependsOnSelf, objectName,
   shortInterval, duplicateObject, helmRepositoryUrl, helmChartName,
-  nestedApiVersion, ...CEL_RULES,
+  nestedApiVersion, ...CEL_RULES, celGeneric,
 ];
 
 /**
