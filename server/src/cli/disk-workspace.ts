@@ -131,12 +131,12 @@ export function analyzeDiskWorkspace(ws: DiskWorkspace, engine: FluxEngine, opts
   const model = engine.workspace;
   model.setRepo({ workspaceRoots: ws.workspaceRoots, gitRoots: ws.gitRoots, remotes: ws.remotes });
   const local = new Map<string, FluxDiagnostic[]>();
+  const texts = new Map<string, string>();
   for (const f of ws.files) {
     if (!f.yaml) {
       model.setFile(f.key, null);
       continue;
     }
-    let text: string;
     try {
       const size = fs.statSync(f.display).size;
       if (size > MAX_FILE_BYTES) {
@@ -144,13 +144,16 @@ export function analyzeDiskWorkspace(ws: DiskWorkspace, engine: FluxEngine, opts
         model.setFile(f.key, null);
         continue;
       }
-      text = fs.readFileSync(f.display, 'utf8');
+      const text = fs.readFileSync(f.display, 'utf8');
+      texts.set(f.key, text);
+      // CRDs committed in the workspace judge every file: make them known before any file is analysed.
+      engine.noteFileText(f.key, text);
     } catch (err) {
       ws.problems.push(`${f.display}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      continue;
     }
-    local.set(f.key, engine.updateFile(text, f.key).diagnostics);
   }
+  for (const [key, text] of texts) local.set(key, engine.updateFile(text, key).diagnostics);
+  texts.clear();
   const out: FileResult[] = [];
   if (opts.diagnostics === false) return out;
   for (const f of ws.files) {

@@ -15,6 +15,10 @@
  *   flux/duplicate-object (warning; metadata.name value), flux/helmrepository-url (error or warning; url
  *   value), flux/helm-chart-name (warning; chart value, suggestion), flux/git-url-scp (error; url value, suggestion
  *   = the ssh:// form)
+ * - flux/api-version-not-served, flux/kind-not-served (error; the target Flux version does not serve it yet),
+ *   flux/malformed-api-version (error; the apiVersion value, any depth), nested apiVersions use the api-version codes
+ *   with the path in the message; the CEL rules of rules/cel (error; README "CEL rules" lists them) and
+ *   flux/cel-rule (a cluster's or workspace CRD's rule, evaluated generically)
  *
  * File-level codes, from analyze.ts (information; line 1): flux/not-analysed (binary content, or nesting
  * deeper than the parser can take; data.reason), flux/file-too-large (more YAML structure than a full analysis
@@ -37,6 +41,9 @@ import { schema } from './schema';
 import { semverConstraint } from './semver-constraint';
 import { shortInterval } from './short-interval';
 import { yamlSyntax } from './yaml-syntax';
+import { CEL_RULES } from './cel';
+import { celGeneric } from './cel-generic';
+import { malformedApiVersion, nestedApiVersion } from './nested-api-version';
 
 export { createContext, objectPrefix, type Rule, type RuleContext } from './context';
 
@@ -45,7 +52,7 @@ export { createContext, objectPrefix, type Rule, type RuleContext } from './cont
  * the plain manifests beside them too, so their YAML errors break a reconcile. Files without any Flux document
  * (CI workflows, Helm values, compose files) are left to other tools: only FILE_RULES run on them.
  */
-export const DOCUMENT_RULES: readonly Rule[] = [yamlSyntax, apiGroup];
+export const DOCUMENT_RULES: readonly Rule[] = [yamlSyntax, apiGroup, malformedApiVersion];
 
 /** Rules that judge every document of every YAML file: a misspelt Flux group is how a Flux file hides from the rest. */
 export const FILE_RULES: readonly Rule[] = [apiGroup];
@@ -54,6 +61,7 @@ export const FILE_RULES: readonly Rule[] = [apiGroup];
 export const FLUX_RULES: readonly Rule[] = [
   apiVersion, schema, referenceKind, helmReleaseChart, decryptionProvider, semverConstraint, dependsOnSelf, objectName,
   shortInterval, duplicateObject, helmRepositoryUrl, helmChartName, gitUrl,
+  nestedApiVersion, ...CEL_RULES, celGeneric,
 ];
 
 /**

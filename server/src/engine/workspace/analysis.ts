@@ -4,7 +4,7 @@
  * patches) and adds the cross-file rules' diagnostics. Used by the CLI (`lint`) and the LSP server alike.
  */
 import { analyzeParsed, MAX_DIAGNOSTICS } from '../analyze';
-import { parseFile } from '../document';
+import { parseFile, type ParsedFile } from '../document';
 import { needsFluxAnalysis } from '../document/flux-text';
 import type { SchemaRegistry } from '../schema/registry';
 import type { FluxDiagnostic } from '../types';
@@ -25,14 +25,19 @@ export interface LocalAnalysis {
   facts: FileFacts;
 }
 
+export interface LocalAnalysisWithParse extends LocalAnalysis {
+  /** The parse both came from (for the definitions index); not to be kept. */
+  file: ParsedFile;
+}
+
 /** Parses a file once: its per-file diagnostics and its facts. `path` is the model's key (absolute, `/`). */
-export function analyzeLocal(text: string, path: string, settings: AnalysisSettings, opts: { uri?: string; version?: number } = {}): LocalAnalysis {
+export function analyzeLocal(text: string, path: string, settings: AnalysisSettings, opts: { uri?: string; version?: number } = {}): LocalAnalysisWithParse {
   const file = parseFile(text, { uri: opts.uri ?? path, version: opts.version });
   // Non-Flux YAML (kustomization files, plain manifests) is parsed for its facts only.
   const diagnostics = needsFluxAnalysis(text)
     ? analyzeParsed(file, { uri: opts.uri ?? path, version: opts.version, registry: settings.registry, targetFluxVersion: settings.targetFluxVersion })
     : [];
-  return { diagnostics, facts: extractFacts(file, path) };
+  return { diagnostics, facts: extractFacts(file, path), file };
 }
 
 /** Codes that judge a document as a whole object: not for a document listed as a patch. */
