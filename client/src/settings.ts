@@ -11,6 +11,7 @@ export const SETTING_DEFAULTS = {
   'languageFeatures.enable': true,
   'languageFeatures.debounceMs': 200,
   targetFluxVersion: '2.8',
+  'diagnostics.scope': 'workspace',
   kubeconfig: '',
   context: '',
   fluxNamespace: 'flux-system',
@@ -50,6 +51,8 @@ export interface FluxSettings {
   languageFeaturesEnabled: boolean;
   debounceMs: number;
   targetFluxVersion: string;
+  /** Which files get diagnostics: every workspace file (after the workspace scan), or open files only. */
+  diagnosticsScope: 'workspace' | 'openFiles';
   /** Explicit kubeconfig path (home-expanded), or undefined to use $KUBECONFIG / ~/.kube/config. */
   kubeconfig?: string;
   /** Preferred context, or undefined for the kubeconfig's current context. */
@@ -122,6 +125,7 @@ export function parseSettings(r: SettingsReader, home = ''): FluxSettings {
     languageFeaturesEnabled: bool('languageFeatures.enable', SETTING_DEFAULTS['languageFeatures.enable']),
     debounceMs: num('languageFeatures.debounceMs', SETTING_DEFAULTS['languageFeatures.debounceMs'], 0),
     targetFluxVersion: str(r.get('targetFluxVersion')) ?? SETTING_DEFAULTS.targetFluxVersion,
+    diagnosticsScope: r.get('diagnostics.scope') === 'openFiles' ? 'openFiles' : 'workspace',
     kubeconfig: kc === undefined ? undefined : expandHome(kc, home),
     context: restrictedSetting(r.inspect('context'), r.get('context'), r.trusted),
     fluxNamespace: str(r.get('fluxNamespace')) ?? SETTING_DEFAULTS.fluxNamespace,

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FluxEngine } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
+import { gitRootAbove, remotesOf } from '../host/git';
 
 /** Files larger than this are reported and skipped rather than analysed. */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -35,23 +36,6 @@ export interface DiskWorkspace {
 }
 
 export const toKey = (p: string): string => path.resolve(p).split(path.sep).join('/');
-
-function remotesOf(gitDir: string): string[] {
-  try {
-    const config = fs.readFileSync(path.join(gitDir, 'config'), 'utf8');
-    return [...config.matchAll(/^\s*url\s*=\s*(.+?)\s*$/gm)].map((m) => m[1]!);
-  } catch {
-    return [];
-  }
-}
-
-/** The nearest folder at or above `dir` holding `.git`. */
-function gitRootAbove(dir: string): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return d;
-    if (path.dirname(d) === d) return undefined;
-  }
-}
 
 export function readDiskWorkspace(paths: string[]): DiskWorkspace {
   const ws: DiskWorkspace = { files: [], workspaceRoots: [], gitRoots: [], remotes: [], missing: [], problems: [] };
@@ -113,7 +97,7 @@ export function readDiskWorkspace(paths: string[]): DiskWorkspace {
   }
   if (cut) ws.problems.push(`stopped after ${MAX_FILES.toLocaleString('en-US')} files: the rest of the tree was not analysed (lint a smaller folder)`);
   ws.gitRoots = [...gitRoots].map(toKey);
-  for (const g of gitRoots) ws.remotes.push(...remotesOf(path.join(g, '.git')));
+  for (const g of gitRoots) ws.remotes.push(...remotesOf(g));
   return ws;
 }
 

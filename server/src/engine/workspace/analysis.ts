@@ -105,6 +105,9 @@ export function adjustLocal(model: WorkspaceModel, facts: FileFacts, local: read
 
 /** The cross-file rules' diagnostics of one file. Never throws: a failing rule is skipped. */
 export function crossFileDiagnostics(model: WorkspaceModel, facts: FileFacts, settings: AnalysisSettings): FluxDiagnostic[] {
+  // A file outside every workspace root (an editor without a folder, a file opened from elsewhere) is judged
+  // alone: the model does not know the repository around it.
+  if (model.repoRootOf(facts.path) === undefined) return [];
   const ctx = createWorkspaceContext(model, facts, settings.registry, settings.targetFluxVersion);
   const out: FluxDiagnostic[] = [];
   for (const rule of WORKSPACE_RULES) {
