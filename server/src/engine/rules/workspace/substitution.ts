@@ -121,7 +121,7 @@ function judgeSubstituted(ctx: WorkspaceRuleContext, doc: DocFacts, use: VarUse,
   const vars = [...use.raw.matchAll(VAR_IN_TEXT)].filter((m) => m[1] !== '$').map((m) => `\${${m[2]}} = '${scope.vars.get(m[2]!) ?? m[4] ?? ''}' (${scope.from.get(m[2]!) ?? 'default'})`);
   const first = errors[0]!;
   out.push(ctx.diag(doc, 'flux/substituted-value', 'error', ctx.range(use.start, use.end),
-    `${formatPath(use.path)} is '${text}' after post-build substitution by ${describeInstance(scope.ks)} (${vars.join(', ')}): ${first.message.replace(/^\S*?: ?/, '')}`));
+    `${formatPath(use.path)} is '${text}' after post-build substitution by ${describeInstance(scope.ks)} (${vars.join(', ')}): ${first.message.replace(/^the object /, '')}`));
 }
 
 export function substitution(ctx: WorkspaceRuleContext): FluxDiagnostic[] {
