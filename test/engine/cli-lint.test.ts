@@ -87,7 +87,8 @@ describe('flux-workbench lint (dist/cli.js)', () => {
     // Positions are 1-based: the text a row points at is on that line and column of the file.
     const text = fs.readFileSync(path.join(ROOT, MISTAKES), 'utf8').split(/\r?\n/);
     for (const r of list.filter((x) => x.line === x.endLine)) {
-      const marked = text[r.line - 1]?.slice(r.column - 1, r.endColumn - 1) ?? '';
+      const lines = fs.readFileSync(path.join(ROOT, r.file), 'utf8').split(/\r?\n/);
+      const marked = lines[r.line - 1]?.slice(r.column - 1, r.endColumn - 1) ?? '';
       assert.ok(marked.trim() !== '', `row points at blank text: ${JSON.stringify(r)}`);
     }
     for (const code of ['flux/unknown-field', 'flux/schema-pattern']) {
