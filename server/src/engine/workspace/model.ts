@@ -355,7 +355,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const inst: Instance = {
       id: `${docKey(item.path, item.doc)}@${cluster?.id ?? ''}/${appliedBy?.id ?? ''}/${item.implicit ? `${item.kind}/${item.name}` : ''}`,
       path: item.path, doc: item.doc, apiVersion: item.apiVersion, group, version, kind: item.kind, name: item.name,
-      labels: d?.labels ?? {}, annotations: d?.annotations ?? {}, patches: item.patches,
+      labels: d?.labels ?? {}, annotations: d?.annotations ?? {}, patches: [...item.patches],
     };
     if (item.namespace !== undefined) inst.namespace = item.namespace;
     if (appliedBy) inst.appliedBy = appliedBy;
@@ -553,7 +553,22 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     return top;
   };
 
+  /** Builds by Kustomization document and repository root: the root search, the cluster walk and the unreached
+   * pass ask for the same builds; the items are only read afterwards, so one computation serves all three. */
+  const buildCache = new Map<string, { build: KustomizationBuild; items: BuildItem[] }>();
   const buildFor = (ks: Instance, inheritedRoot: string | undefined): { build: KustomizationBuild; items: BuildItem[] } => {
+    // Keyed by the root the path resolves against: a child reached from its parent usually gets the same root
+    // that the root search found for it.
+    const spec = ks.implicit ? undefined : at(docOf(ks.path, ks.doc)?.value, 'spec', 'path');
+    const root = inheritedRoot ?? (typeof spec === 'string' && !spec.includes('${') ? rootFor(ks, spec) : '');
+    const ckey = `${docKey(ks.path, ks.doc)}|${ks.implicit ? 'implicit' : ''}|${root}`;
+    const hit = buildCache.get(ckey);
+    if (hit) return { build: { ...hit.build, ks, objects: [] }, items: hit.items };
+    const r = computeBuild(ks, root === '' ? inheritedRoot : root);
+    buildCache.set(ckey, r);
+    return { build: { ...r.build, objects: [] }, items: r.items };
+  };
+  const computeBuild = (ks: Instance, inheritedRoot: string | undefined): { build: KustomizationBuild; items: BuildItem[] } => {
     const d = ks.implicit ? undefined : docOf(ks.path, ks.doc);
     const source = sourceOf(ks);
     const build: KustomizationBuild = { ks, source, objects: [] };
