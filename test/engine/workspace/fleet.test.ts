@@ -277,3 +277,17 @@ describe('the model is fed from memory: paths are keys', () => {
     assert.ok(f.engine.workspace.paths().every((p) => p.startsWith(`${ROOT}/`)));
   });
 });
+
+describe('incremental: an edit re-derives the graph only when it can change', () => {
+  it('an interval edit keeps the graph; a path or name edit derives it again', () => {
+    const text = ks('apps', './apps');
+    const f = fleet({ ...bootstrap('prod'), 'clusters/prod/apps.yaml': text, 'apps/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' });
+    const before = f.engine.workspace.graph();
+    assert.equal(f.engine.updateFile(text.replace('interval: 10m', 'interval: 20m'), `${ROOT}/clusters/prod/apps.yaml`).graphChanged, false);
+    assert.equal(f.engine.workspace.graph(), before, 'the same derived graph is served');
+    assert.equal(f.engine.updateFile(text.replace('./apps', './apps/x'), `${ROOT}/clusters/prod/apps.yaml`).graphChanged, true);
+    assert.notEqual(f.engine.workspace.graph(), before);
+    const d = f.engine.workspaceDiagnostics(`${ROOT}/clusters/prod/apps.yaml`, []);
+    assert.ok(d.some((x) => x.code === 'flux/path-not-found'), 'the new path is judged');
+  });
+});

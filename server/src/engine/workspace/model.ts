@@ -269,12 +269,21 @@ export function isUnder(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 }
 
+/**
+ * Spec fields no derived data or cross-file rule of another file reads: editing them (an interval, Helm values)
+ * changes only the file's own diagnostics, so the graph is not derived again.
+ */
+const GRAPH_IRRELEVANT = new Set([
+  'interval', 'timeout', 'retryInterval', 'prune', 'wait', 'force', 'suspend', 'values', 'install', 'upgrade', 'test',
+  'rollback', 'uninstall', 'driftDetection', 'maxHistory', 'deletionPolicy',
+]);
+
 /** What the graph depends on in a file: identities, Flux specs (without Helm values), kustomize fields, keys. */
 function signature(f: FileFacts): string {
   const parts: unknown[] = [f.kustomize ?? null, f.sopsConfig ?? null];
   for (const d of f.documents) {
     const spec = d.value ? at(d.value, 'spec') : undefined;
-    const specNoValues = isRecord(spec) && d.kind === 'HelmRelease' ? { ...spec, values: undefined } : spec;
+    const specNoValues = isRecord(spec) ? Object.fromEntries(Object.entries(spec).filter(([k]) => !GRAPH_IRRELEVANT.has(k))) : spec;
     parts.push([d.apiVersion, d.kind, d.name, d.namespace, d.labels, d.annotations, specNoValues, d.sops,
       d.secret?.keys, d.configMapKeys, d.configMapData, d.refs.length, d.vars.map((v) => v.name)]);
   }
