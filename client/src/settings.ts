@@ -11,6 +11,7 @@ export const SETTING_DEFAULTS = {
   'languageFeatures.enable': true,
   'languageFeatures.debounceMs': 200,
   targetFluxVersion: '2.8',
+  schemaSource: 'auto',
   kubeconfig: '',
   context: '',
   fluxNamespace: 'flux-system',
@@ -46,6 +47,8 @@ export interface FluxSettings {
   languageFeaturesEnabled: boolean;
   debounceMs: number;
   targetFluxVersion: string;
+  /** Which schemas judge the YAML: auto (cluster CRDs, workspace CRDs, bundled), or one of them. */
+  schemaSource: 'auto' | 'cluster' | 'workspace' | 'bundled';
   /** Explicit kubeconfig path (home-expanded), or undefined to use $KUBECONFIG / ~/.kube/config. */
   kubeconfig?: string;
   /** Preferred context, or undefined for the kubeconfig's current context. */
@@ -117,6 +120,7 @@ export function parseSettings(r: SettingsReader, home = ''): FluxSettings {
     languageFeaturesEnabled: bool('languageFeatures.enable', SETTING_DEFAULTS['languageFeatures.enable']),
     debounceMs: num('languageFeatures.debounceMs', SETTING_DEFAULTS['languageFeatures.debounceMs'], 0),
     targetFluxVersion: str(r.get('targetFluxVersion')) ?? SETTING_DEFAULTS.targetFluxVersion,
+    schemaSource: schemaSourceOf(r.get('schemaSource'), problems),
     kubeconfig: kc === undefined ? undefined : expandHome(kc, home),
     context: str(r.get('context')),
     fluxNamespace: str(r.get('fluxNamespace')) ?? SETTING_DEFAULTS.fluxNamespace,
@@ -136,4 +140,15 @@ export function affectedParts(changed: (key: string) => boolean): { languageServ
     cluster: any('kubeconfig', 'context', 'fluxNamespace', 'requestTimeoutSeconds'),
     tree: any('explorer.namespaces', 'explorer.failingOnly'),
   };
+}
+
+const SCHEMA_SOURCES = ['auto', 'cluster', 'workspace', 'bundled'] as const;
+
+/** `fluxWorkbench.schemaSource`, with a problem line for an unknown value (then auto). */
+function schemaSourceOf(v: unknown, problems: string[]): FluxSettings['schemaSource'] {
+  if (v === undefined || v === null || v === '') return 'auto';
+  const found = SCHEMA_SOURCES.find((x) => x === v);
+  if (found) return found;
+  problems.push(`fluxWorkbench.schemaSource: '${String(v)}' is not one of ${SCHEMA_SOURCES.join(', ')}; using auto`);
+  return 'auto';
 }

@@ -118,8 +118,11 @@ function apis(conn: ClusterAccess): { apps: AppsV1Api; ext: ApiextensionsV1Api }
   return c;
 }
 
-/** Reads the controllers and CRDs and returns the check result. */
-export async function checkFlux(conn: ClusterAccess): Promise<FluxCheck> {
+/**
+ * Reads the controllers and CRDs and returns the check result. `onCrds` receives the CRD list read for it, so a
+ * caller (the explorer's schema hand-over) needs no second request.
+ */
+export async function checkFlux(conn: ClusterAccess, onCrds?: (crds: V1CustomResourceDefinition[]) => void): Promise<FluxCheck> {
   const namespace = conn.fluxNamespace ?? DEFAULT_FLUX_NAMESPACE;
   const c = apis(conn);
   let deployments: V1Deployment[];
@@ -134,6 +137,7 @@ export async function checkFlux(conn: ClusterAccess): Promise<FluxCheck> {
   } catch (err) {
     throw toClusterError(err, 'CustomResourceDefinitions');
   }
+  onCrds?.(crds);
   return summarize(namespace, deployments, crds);
 }
 

@@ -30,6 +30,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FluxEngine, type EngineSettings } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
+import { installSchemaSources } from './schema-sources';
 
 const SEVERITY: Record<FluxDiagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -170,6 +171,9 @@ export function startLanguageServer(connection: Connection): void {
       if (current) validate(current);
     }, debounceMs));
   };
+
+  // Schema source switches (cluster CRDs handed over, workspace CRDs changed) re-analyse open documents at once.
+  installSchemaSources(connection, engine, () => { for (const doc of documents.all()) validate(doc); });
 
   connection.onInitialize((params): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
