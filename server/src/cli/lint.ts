@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FluxEngine } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
+import { celSkippedLine, useClusterSchemas, useSchemaFiles } from './schema-from';
 
 interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
 
@@ -54,8 +55,13 @@ function collectYamlFiles(target: string, out: string[], problems: string[]): vo
   }
 }
 
-function parseArgs(args: string[]): { paths: string[]; format: 'text' | 'json'; target?: string } | string {
+interface LintArgs { paths: string[]; format: 'text' | 'json'; target?: string; schemaFrom: string[]; context?: string; kubeconfig?: string }
+
+function parseArgs(args: string[]): LintArgs | string {
   const paths: string[] = [];
+  const schemaFrom: string[] = [];
+  let context: string | undefined;
+  let kubeconfig: string | undefined;
   let format: 'text' | 'json' = 'text';
   let target: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -67,13 +73,20 @@ function parseArgs(args: string[]): { paths: string[]; format: 'text' | 'json'; 
     } else if (a === '--target-flux-version' || a.startsWith('--target-flux-version=')) {
       target = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (!target || !/^v?\d+\.\d+(\.\d+)?$/.test(target)) return `--target-flux-version takes a Flux version such as 2.8, got '${target ?? ''}'`;
+    } else if (a === '--schema-from' || a.startsWith('--schema-from=') || a === '--context' || a.startsWith('--context=') || a === '--kubeconfig' || a.startsWith('--kubeconfig=')) {
+      const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (!v) return `${name} takes a value`;
+      if (name === '--schema-from') schemaFrom.push(v);
+      else if (name === '--context') context = v;
+      else kubeconfig = v;
     } else if (a.startsWith('-')) {
       return `unknown option ${a}`;
     } else {
       paths.push(a);
     }
   }
-  return { paths: paths.length ? paths : ['.'], format, target };
+  return { paths: paths.length ? paths : ['.'], format, target, schemaFrom, ...(context ? { context } : {}), ...(kubeconfig ? { kubeconfig } : {}) };
 }
 
 /** Analyses the files and returns the rows, 1-based; I/O problems go to `problems`. */
@@ -81,6 +94,7 @@ export function lintPaths(paths: string[], engine: FluxEngine, problems: string[
   const files: string[] = [];
   for (const p of paths) collectYamlFiles(p, files, problems);
   const rows: LintRow[] = [];
+  const texts: Array<[string, string]> = [];
   for (const file of files) {
     let text: string;
     try {
@@ -94,6 +108,11 @@ export function lintPaths(paths: string[], engine: FluxEngine, problems: string[
       problems.push(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
       continue;
     }
+    texts.push([file, text]);
+    // CRDs committed among the files (gotk-components.yaml) are a schema source for all of them.
+    engine.schemaSources.fileChanged(file, text);
+  }
+  for (const [file, text] of texts) {
     for (const d of engine.diagnostics(text, file)) {
       rows.push({
         file, line: d.range.start.line + 1, column: d.range.start.character + 1,
@@ -105,7 +124,7 @@ export function lintPaths(paths: string[], engine: FluxEngine, problems: string[
   return rows;
 }
 
-export function runLint(args: string[], io: Io): number {
+export function runLint(args: string[], io: Io): number | Promise<number> {
   const parsed = parseArgs(args);
   if (typeof parsed === 'string') {
     io.stderr.write(`flux-workbench lint: ${parsed}\n`);
@@ -114,7 +133,28 @@ export function runLint(args: string[], io: Io): number {
   const engine = new FluxEngine();
   if (parsed.target) engine.configure({ targetFluxVersion: parsed.target.replace(/^v/, '') });
   const problems: string[] = [];
+  if (parsed.schemaFrom.length > 0) useSchemaFiles(engine, parsed.schemaFrom, problems);
+  if (parsed.context !== undefined || parsed.kubeconfig !== undefined) {
+    // Reading a cluster is asynchronous (and needs the Kubernetes client); the rest of lint is not.
+    return useClusterSchemas(engine, parsed.context, parsed.kubeconfig).then(
+      (r) => {
+        io.stderr.write(`flux-workbench lint: schema: ${r.label} (${r.kinds} Flux kind/versions)\n`);
+        return finishLint(parsed, engine, problems, io);
+      },
+      (err: unknown) => {
+        io.stderr.write(`flux-workbench lint: cannot read the cluster's CRDs: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 4;
+      },
+    );
+  }
+  return finishLint(parsed, engine, problems, io);
+}
+
+function finishLint(parsed: LintArgs, engine: FluxEngine, problems: string[], io: Io): number {
   const rows = lintPaths(parsed.paths, engine, problems);
+  for (const w of engine.schemaSources.workspaceScan?.problems ?? []) problems.push(w);
+  const cel = celSkippedLine();
+  if (cel) problems.push(cel);
   for (const p of problems) io.stderr.write(`flux-workbench lint: ${p}\n`);
   if (parsed.format === 'json') {
     io.stdout.write(`${JSON.stringify({ diagnostics: rows }, null, 2)}\n`);

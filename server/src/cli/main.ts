@@ -10,7 +10,10 @@ const USAGE = `Usage: flux-workbench <command> [options]
 
 Workspace commands:
   lint [DIR|FILE...] [--format text|json] [--target-flux-version 2.8]
+       [--schema-from DIR|FILE] [--context NAME [--kubeconfig PATH]]
                           Print the diagnostics of every YAML file under the paths (default: .).
+                          Schemas: --schema-from CRD YAML, --context a cluster's CRDs, else Flux CRDs
+                          among the files (gotk-components.yaml), else the bundled Flux 2.8 schemas.
                           Exit code 1 when any error was found.
   lsp --stdio             Start the language server over stdio.
 
