@@ -34,7 +34,7 @@ export class LanguageClientController implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
-      initializationOptions: { targetFluxVersion: settings.targetFluxVersion, schemaSource: settings.schemaSource, debounceMs: settings.debounceMs },
+      initializationOptions: { targetFluxVersion: settings.targetFluxVersion, schemaSource: settings.schemaSource, debounceMs: settings.debounceMs, diagnosticsScope: settings.diagnosticsScope },
       synchronize: { configurationSection: SECTION },
       outputChannel: this.log,
     };

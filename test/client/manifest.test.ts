@@ -83,7 +83,7 @@ test('every setting the client reads is declared with the same default, and noth
   for (const m of clientSources().matchAll(/writeSetting\('([^']+)'/g)) assert.ok(declared.includes(`${SECTION}.${m[1]}`), m[1]);
 });
 
-test('workspace trust: limited support, the kubeconfig path restricted', () => {
+test('workspace trust: limited support, the kubeconfig path and the context restricted', () => {
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, RESTRICTED_SETTINGS.map((k) => `${SECTION}.${k}`));
 });

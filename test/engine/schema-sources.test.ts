@@ -82,6 +82,17 @@ describe('schema sources', () => {
     assert.equal(unknownField(e, doc('workspaceOnly'), '/repo/clusters/prod/apps/git.yaml').length, 1);
   });
 
+  it('a source switch is seen by a document whose text and version did not change (no stale reuse)', () => {
+    const e = new FluxEngine();
+    const text = doc('clusterOnly');
+    const count = (): number => e.diagnostics(text, 'file:///repo/a.yaml', 7).filter((d) => d.code === 'flux/unknown-field').length;
+    assert.equal(count(), 1);
+    e.schemaSources.setCluster([gitCrd('clusterOnly')], { context: 'prod' });
+    assert.equal(count(), 0);
+    e.configure({ schemaSource: 'bundled' });
+    assert.equal(count(), 1);
+  });
+
   it('file (lint --schema-from): the CRD files judge the document', () => {
     const e = new FluxEngine();
     e.schemaSources.setFiles([gitCrd('fileOnly')], 'file crds/');

@@ -51,7 +51,7 @@ export class ClusterSession {
   async refreshCheck(): Promise<void> {
     try {
       let crds: V1CustomResourceDefinition[] | undefined;
-      const check = await checkFlux(this.conn, (all) => { crds = all.filter((c) => (c.spec?.group ?? '').endsWith('fluxcd.io')); });
+      const check = await checkFlux(this.conn, { onCrds: (all) => { crds = all.filter((c) => (c.spec?.group ?? '').endsWith('fluxcd.io')); } });
       if (!this.disposed) { this.check = check; this.checkError = undefined; this.fluxCrds = crds; }
     } catch (err) {
       if (!this.disposed) this.checkError = err instanceof Error ? err.message : String(err);

@@ -99,6 +99,24 @@ export function resolveKind(name: string): FluxKindInfo | undefined {
   return FLUX_KINDS.find((k) => k.kind.toLowerCase() === n || k.plural === n || `${k.plural}.${k.group}` === n);
 }
 
+/** Short names the flux CLI and kubectl accept for the Flux kinds (`ks`, `hr`, `gitrepo`...). */
+export const KIND_ALIASES: Readonly<Record<string, string>> = {
+  ks: 'Kustomization', hr: 'HelmRelease', gitrepo: 'GitRepository', git: 'GitRepository', helmrepo: 'HelmRepository',
+  helm: 'HelmRepository', hc: 'HelmChart', chart: 'HelmChart', ocirepo: 'OCIRepository', oci: 'OCIRepository',
+  bucket: 'Bucket', external: 'ExternalArtifact', imagerepo: 'ImageRepository', imagepolicy: 'ImagePolicy',
+  imageupdate: 'ImageUpdateAutomation', iua: 'ImageUpdateAutomation', 'alert-provider': 'Provider', provider: 'Provider',
+  alert: 'Alert', receiver: 'Receiver',
+};
+
+/** Resolves a kind word: kind name, plural, `plural.group`, singular of the plural, a short alias or the CLI noun. */
+export function resolveKindWord(word: string): FluxKindInfo | undefined {
+  const w = word.toLowerCase();
+  const byAlias = KIND_ALIASES[w];
+  return FLUX_KINDS.find((k) =>
+    k.kind.toLowerCase() === w || k.plural === w || `${k.plural}.${k.group}` === w || `${k.kind.toLowerCase()}s` === w
+    || k.kind === byAlias || k.cliNoun.replace(/ /g, '-') === w);
+}
+
 /** The fully qualified resource name, e.g. `helmreleases.helm.toolkit.fluxcd.io`. */
 export function qualifiedResource(k: FluxKindInfo): string {
   return `${k.plural}.${k.group}`;

@@ -13,7 +13,8 @@
  *   flux/decryption-provider (error; value), flux/semver-constraint (error; value), flux/depends-on-self
  *   (error; the entry's name), flux/invalid-name (error; value), flux/short-interval (information; value),
  *   flux/duplicate-object (warning; metadata.name value), flux/helmrepository-url (error or warning; url
- *   value), flux/helm-chart-name (warning; chart value, suggestion)
+ *   value), flux/helm-chart-name (warning; chart value, suggestion), flux/git-url-scp (error; url value, suggestion
+ *   = the ssh:// form)
  * - flux/api-version-not-served, flux/kind-not-served (error; the target Flux version does not serve it yet),
  *   flux/malformed-api-version (error; the apiVersion value, any depth), flux/field-not-served (warning; a field
  *   newer than the target, schema/field-history.ts), nested apiVersions use the api-version codes
@@ -31,6 +32,7 @@ import type { Rule } from './context';
 import { decryptionProvider } from './decryption-provider';
 import { dependsOnSelf } from './depends-on-self';
 import { duplicateObject } from './duplicate-object';
+import { gitUrl } from './git-url';
 import { helmChartName } from './helm-chart-name';
 import { helmReleaseChart } from './helmrelease-chart';
 import { helmRepositoryUrl } from './helm-repository-url';
@@ -60,12 +62,16 @@ export const FILE_RULES: readonly Rule[] = [apiGroup];
 /** Rules that judge Flux documents only (a Flux API group in apiVersion). */
 export const FLUX_RULES: readonly Rule[] = [
   apiVersion, schema, referenceKind, helmReleaseChart, decryptionProvider, semverConstraint, dependsOnSelf, objectName,
-  shortInterval, duplicateObject, helmRepositoryUrl, helmChartName,
+  shortInterval, duplicateObject, helmRepositoryUrl, helmChartName, gitUrl,
   nestedApiVersion, fieldVersion, ...CEL_RULES, celGeneric,
 ];
 
 /**
- * Codes of Flux-specific checks that restate a schema enum with a better message: a schema-enum
- * diagnostic at the same range is dropped in their favour.
+ * Flux-specific checks that restate a schema check with a better message: the schema diagnostic (the code
+ * mapped to) at the same range is dropped in their favour.
  */
-export const SUPERSEDES_SCHEMA_ENUM: ReadonlySet<string> = new Set(['flux/reference-kind', 'flux/decryption-provider']);
+export const SUPERSEDES: ReadonlyMap<string, string> = new Map([
+  ['flux/reference-kind', 'flux/schema-enum'],
+  ['flux/decryption-provider', 'flux/schema-enum'],
+  ['flux/git-url-scp', 'flux/schema-pattern'],
+]);
