@@ -54,5 +54,12 @@ export const RULE_DOCS: Readonly<Record<string, RuleDoc>> = {
   'flux/path-not-found': { summary: "A Kustomization's spec.path does not exist in the repository", severity: 'error', helpUri: K },
   'flux/path-empty': { summary: "A Kustomization's spec.path holds no manifest", severity: 'warning', helpUri: K },
   'flux/kustomize-file-not-found': { summary: 'A kustomization.yaml entry names a missing file or folder', severity: 'error' },
+  'flux/undefined-variable': { summary: 'A ${VAR} that no postBuild source defines (Flux substitutes an empty string)', severity: 'warning', helpUri: K },
+  'flux/substituted-value': { summary: 'A value that is invalid after post-build substitution', severity: 'error', helpUri: K },
+  'flux/secret-unencrypted': { summary: 'A Secret committed with plaintext values', severity: 'error' },
+  'flux/sops-decryption-missing': { summary: 'A SOPS-encrypted document applied by a Kustomization without decryption', severity: 'error', helpUri: K },
+  'flux/sops-recipients-mismatch': { summary: 'SOPS recipients or encrypted_regex differ from the .sops.yaml rule', severity: 'warning' },
+  'flux/git-secret-keys': { summary: "A GitRepository secret's keys do not fit the URL scheme", severity: 'error' },
+  'flux/event-source-kind': { summary: 'An Alert/Receiver kind outside the bundled CRD enum (a CRD patch may add it)', severity: 'warning' },
   'flux/health-check-not-applied': { summary: 'A health check names an object the Kustomization does not apply', severity: 'error', helpUri: K },
 };

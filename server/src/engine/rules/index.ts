@@ -14,7 +14,8 @@
  *   (error; the entry's name), flux/invalid-name (error; value), flux/short-interval (information; value),
  *   flux/duplicate-object (warning; metadata.name value), flux/helmrepository-url (error or warning; url
  *   value), flux/helm-chart-name (warning; chart value, suggestion), flux/git-url-scp (error; url value, suggestion
- *   = the ssh:// form)
+ *   = the ssh:// form), flux/event-source-kind (warning; an Alert/Receiver kind outside the bundled enum, which
+ *   CRD patches commonly extend)
  * - flux/api-version-not-served, flux/kind-not-served (error; the target Flux version does not serve it yet),
  *   flux/malformed-api-version (error; the apiVersion value, any depth), flux/field-not-served (warning; a field
  *   newer than the target, schema/field-history.ts), nested apiVersions use the api-version codes
@@ -33,6 +34,7 @@ import { decryptionProvider } from './decryption-provider';
 import { dependsOnSelf } from './depends-on-self';
 import { duplicateObject } from './duplicate-object';
 import { gitUrl } from './git-url';
+import { eventSourceKind } from './event-source-kind';
 import { helmChartName } from './helm-chart-name';
 import { helmReleaseChart } from './helmrelease-chart';
 import { helmRepositoryUrl } from './helm-repository-url';
@@ -62,7 +64,7 @@ export const FILE_RULES: readonly Rule[] = [apiGroup];
 /** Rules that judge Flux documents only (a Flux API group in apiVersion). */
 export const FLUX_RULES: readonly Rule[] = [
   apiVersion, schema, referenceKind, helmReleaseChart, decryptionProvider, semverConstraint, dependsOnSelf, objectName,
-  shortInterval, duplicateObject, helmRepositoryUrl, helmChartName, gitUrl,
+  shortInterval, duplicateObject, helmRepositoryUrl, helmChartName, gitUrl, eventSourceKind,
   nestedApiVersion, fieldVersion, ...CEL_RULES, celGeneric,
 ];
 
@@ -74,4 +76,5 @@ export const SUPERSEDES: ReadonlyMap<string, string> = new Map([
   ['flux/reference-kind', 'flux/schema-enum'],
   ['flux/decryption-provider', 'flux/schema-enum'],
   ['flux/git-url-scp', 'flux/schema-pattern'],
+  ['flux/event-source-kind', 'flux/schema-enum'],
 ]);

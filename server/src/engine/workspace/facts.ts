@@ -10,6 +10,7 @@ import type { FluxDocument, LineIndex, ParsedFile } from '../document';
 import { findReferences, type ObjectReference } from '../index/references';
 import { MAX_DEPTH } from '../document/nodes';
 import type { Range } from '../types';
+import { parseSopsConfig, type SopsConfig } from '../sops';
 
 /** `[keyStart, keyEnd, valueStart, valueEnd]` offsets of a field (key -1 for sequence items). */
 export type Span = [number, number, number, number];
@@ -115,6 +116,8 @@ export interface DocFacts {
   sops: boolean;
   /** The `sops` metadata block's plain value, for encrypted documents. */
   sopsMeta?: Record<string, unknown>;
+  /** Offsets of the `sops` key of an encrypted document. */
+  sopsKey?: [number, number];
   /** Secret: the keys of data/stringData; `plaintext` when they hold values that are not encrypted. */
   secret?: { keys: string[]; plaintext: boolean; start: number; end: number };
   /** ConfigMap: the keys of data/binaryData. */
@@ -133,6 +136,8 @@ export interface FileFacts {
   kustomize?: KustomizeFacts;
   /** The file holds a SOPS-encrypted document. */
   sops: boolean;
+  /** A `.sops.yaml`: its creation rules. */
+  sopsConfig?: SopsConfig;
 }
 
 /** File names kustomize recognises for a kustomization (fluxcd/pkg and kustomize's konfig). */
@@ -342,7 +347,8 @@ function secretFacts(doc: FluxDocument, value: Record<string, unknown>): DocFact
     if (!isRecord(d)) continue;
     for (const [k, v] of Object.entries(d)) {
       keys.push(k);
-      if (typeof v === 'string' && v !== '' && !/^ENC\[.*\]$/s.test(v)) plaintext = true;
+      // ENC[...] is encrypted; a value that is only a `${VAR}` comes from post-build substitution.
+      if (typeof v === 'string' && v !== '' && !/^ENC\[.*\]$/s.test(v) && !/^\$\{[^}]+\}$/.test(v.trim())) plaintext = true;
     }
   }
   const at = nodeAt(doc, ['stringData']) ?? nodeAt(doc, ['data']);
@@ -384,6 +390,9 @@ export function extractFacts(file: ParsedFile, path: string): FileFacts {
       d.sops = true;
       d.sopsMeta = value.sops;
       facts.sops = true;
+      const pair = contents.items.find((p) => keyText(p) === 'sops');
+      const kr = (pair?.key as Node | null | undefined)?.range;
+      if (kr) d.sopsKey = [kr[0], kr[1]];
     }
     if (doc.isFlux || doc.group === 'fluxcd.controlplane.io') {
       d.value = value;
@@ -402,6 +411,7 @@ export function extractFacts(file: ParsedFile, path: string): FileFacts {
       || (isKustomizeFile && doc.apiVersion === undefined && doc.kind === undefined);
     if (isKustomizeFile && isKustomizeDoc && facts.kustomize === undefined) facts.kustomize = kustomizeFacts(doc, value);
   }
+  if (path.endsWith('/.sops.yaml') || path === '.sops.yaml') facts.sopsConfig = parseSopsConfig(file.text);
   if (isKustomizeFile && facts.kustomize === undefined && file.documents.length <= 1 && !file.fatal) {
     // An empty kustomization.yaml is still a kustomization (with nothing in it).
     facts.kustomize = { docIndex: 0, isComponent: false, resources: [], components: [], patches: [], files: [], generated: [] };

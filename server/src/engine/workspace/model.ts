@@ -271,7 +271,7 @@ export function isUnder(path: string, dir: string): boolean {
 
 /** What the graph depends on in a file: identities, Flux specs (without Helm values), kustomize fields, keys. */
 function signature(f: FileFacts): string {
-  const parts: unknown[] = [f.kustomize ?? null];
+  const parts: unknown[] = [f.kustomize ?? null, f.sopsConfig ?? null];
   for (const d of f.documents) {
     const spec = d.value ? at(d.value, 'spec') : undefined;
     const specNoValues = isRecord(spec) && d.kind === 'HelmRelease' ? { ...spec, values: undefined } : spec;
@@ -300,6 +300,8 @@ export interface Derived {
   resolve(kind: string, name: string, namespace: string | undefined, cluster: Cluster | undefined): Instance[];
   /** Objects of a kind and name anywhere, whatever their namespace or cluster. */
   anywhere(kind: string, name: string): Instance[];
+  /** The builds of a Flux Kustomization document (one per place it is applied). */
+  buildsOf(path: string, doc: number): KustomizationBuild[];
 }
 
 export const docKey = (path: string, doc: number): string => `${path}#${doc}`;
@@ -739,8 +741,11 @@ function derive(model: WorkspaceModel, revision: number): Derived {
       idx.add(i);
     }
   }
+  const buildsByDoc = new Map<string, KustomizationBuild[]>();
+  for (const b of builds.values()) if (!b.ks.implicit) push(buildsByDoc, docKey(b.ks.path, b.ks.doc), b);
   return {
     revision, instances, byDoc, clusters, builds, patchDocs,
+    buildsOf: (path, doc) => buildsByDoc.get(docKey(path, doc)) ?? [],
     resolve: (kind, name, namespace, cluster) => (cluster ? perCluster.get(cluster)?.find(kind, name, namespace) ?? [] : global.find(kind, name, namespace)),
     anywhere: (kind, name) => global.find(kind, name, undefined),
   };

@@ -8,7 +8,6 @@
  * not hold is not reported when the Kustomization applies a HelmRelease in that namespace.
  */
 import type { FluxDiagnostic } from '../../types';
-import { docKey } from '../../workspace/model';
 import { closest } from '../../schema/validate';
 import type { WorkspaceRuleContext } from './context';
 
@@ -22,8 +21,7 @@ export function healthChecks(ctx: WorkspaceRuleContext): FluxDiagnostic[] {
     if (doc.kind !== 'Kustomization' || doc.group !== 'kustomize.toolkit.fluxcd.io') continue;
     const checks = isRecord(doc.value?.spec) ? (doc.value.spec as Record<string, unknown>).healthChecks : undefined;
     if (!Array.isArray(checks) || checks.length === 0) continue;
-    const key = docKey(ctx.file.path, doc.index);
-    const build = [...ctx.graph.builds.values()].find((b) => docKey(b.ks.path, b.ks.doc) === key && !b.ks.implicit && b.dirExists === true);
+    const build = ctx.graph.buildsOf(ctx.file.path, doc.index).find((b) => b.dirExists === true);
     if (!build) continue;
     const ownNs = build.ks.namespace;
     checks.forEach((c, i) => {

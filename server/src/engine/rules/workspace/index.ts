@@ -23,9 +23,12 @@ import { dependsOn } from './depends-on';
 import { healthChecks } from './health-checks';
 import { kustomizationPath, kustomizeFiles } from './paths';
 import { referenceNotFound } from './references';
+import { gitSecretKeys } from './git-secrets';
+import { sopsHygiene } from './sops';
+import { substitution } from './substitution';
 
 export type { WorkspaceRule, WorkspaceRuleContext } from './context';
 
 export const WORKSPACE_RULES: readonly WorkspaceRule[] = [
-  referenceNotFound, dependsOn, kustomizationPath, kustomizeFiles, healthChecks,
+  referenceNotFound, dependsOn, kustomizationPath, kustomizeFiles, healthChecks, substitution, sopsHygiene, gitSecretKeys,
 ];

@@ -10,7 +10,7 @@
  */
 import * as posix from 'node:path/posix';
 import type { FluxDiagnostic } from '../../types';
-import { docKey, isRemoteEntry } from '../../workspace/model';
+import { isRemoteEntry } from '../../workspace/model';
 import { KUSTOMIZATION_FILE_NAMES, type KustomizeEntry } from '../../workspace/facts';
 import { displayPath, type WorkspaceRuleContext } from './context';
 
@@ -18,8 +18,7 @@ export function kustomizationPath(ctx: WorkspaceRuleContext): FluxDiagnostic[] {
   const out: FluxDiagnostic[] = [];
   for (const doc of ctx.file.documents) {
     if (doc.kind !== 'Kustomization' || doc.group !== 'kustomize.toolkit.fluxcd.io') continue;
-    const key = docKey(ctx.file.path, doc.index);
-    const build = [...ctx.graph.builds.values()].find((b) => docKey(b.ks.path, b.ks.doc) === key && !b.ks.implicit && b.dir !== undefined);
+    const build = ctx.graph.buildsOf(ctx.file.path, doc.index).find((b) => b.dir !== undefined);
     if (!build || build.dir === undefined) continue;
     const written = typeof (doc.value?.spec as Record<string, unknown> | undefined)?.path === 'string'
       ? String((doc.value!.spec as Record<string, unknown>).path) : '';
