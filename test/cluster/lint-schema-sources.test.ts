@@ -9,34 +9,14 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
 import { type FakeApiServer, startApiServer } from '../fixture/apiserver';
 import { seedFluxInstall } from '../fixture/seed';
-import { SchemaRegistry } from '../../server/src/engine/schema/registry';
+import { crdYaml, gitCrd, gitDoc } from '../engine/crd-fixtures';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 
-const DOC = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: podinfo
-  namespace: flux-system
-spec:
-  interval: 5m
-  url: https://github.com/stefanprodan/podinfo
-  newInLaterFlux: yes
-`;
-
-function gitCrdYaml(version: string): string {
-  const root = structuredClone(SchemaRegistry.bundled().get('source.toolkit.fluxcd.io', 'v1', 'GitRepository')!);
-  root.properties!.spec!.properties = { ...root.properties!.spec!.properties, newInLaterFlux: { type: 'string' } };
-  return stringify({
-    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
-    metadata: { name: 'gitrepositories.source.toolkit.fluxcd.io', labels: { 'app.kubernetes.io/version': version } },
-    spec: { group: 'source.toolkit.fluxcd.io', names: { kind: 'GitRepository', plural: 'gitrepositories' }, scope: 'Namespaced',
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: root } }] },
-  });
-}
+const DOC = gitDoc('newInLaterFlux');
+const gitCrdYaml = (version: string): string => crdYaml(gitCrd('newInLaterFlux', version));
 
 function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -5,45 +5,15 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
 import { FluxEngine } from '../../server/src/engine/engine';
 import { SchemaRegistry } from '../../server/src/engine/schema/registry';
-import type { SchemaNode } from '../../server/src/engine/schema/types';
 import { applyJsonPatch, scanWorkspaceCrds } from '../../server/src/engine/schema/workspace-crds';
 import { CEL_STATS } from '../../server/src/engine/schema/cel';
+import { crd, crdYaml, gitCrd, gitDoc } from './crd-fixtures';
 
 const G = 'source.toolkit.fluxcd.io';
 const bundled = SchemaRegistry.bundled();
-
-/** A GitRepository CRD: the bundled v1 schema plus `spec.<extra>` (and optional CEL rules on spec). */
-function gitCrd(extra: string, version = 'v2.9.0', rules?: Array<{ rule: string; message?: string }>): Record<string, unknown> {
-  const root = structuredClone(bundled.get(G, 'v1', 'GitRepository')!);
-  const spec = root.properties!.spec!;
-  spec.properties = { ...spec.properties, [extra]: { type: 'string', description: `${extra}, a field only this source has.` } };
-  if (rules) spec['x-kubernetes-validations'] = rules;
-  return crd('GitRepository', 'gitrepositories', G, 'v1', root, version);
-}
-
-function crd(kind: string, plural: string, group: string, version: string, schema: SchemaNode, fluxVersion: string): Record<string, unknown> {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}`, labels: { 'app.kubernetes.io/version': fluxVersion } },
-    spec: { group, names: { kind, plural }, scope: 'Namespaced', versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema: schema } }] },
-  };
-}
-
-const crdYaml = (...objs: unknown[]): string => objs.map((o) => stringify(o)).join('---\n');
-
-const doc = (field: string): string => `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: podinfo
-  namespace: flux-system
-spec:
-  interval: 5m
-  url: https://github.com/stefanprodan/podinfo
-  ${field}: yes-please
-`;
+const doc = gitDoc;
 
 const unknownField = (e: FluxEngine, text: string, uri: string): string[] =>
   e.diagnostics(text, uri).filter((d) => d.code === 'flux/unknown-field').map((d) => d.message);
@@ -194,7 +164,7 @@ patches:
   it("a non-bundled CRD's CEL rules are evaluated generically; rules outside what a file can judge are skipped and counted", () => {
     const e = new FluxEngine();
     e.schemaSources.setCluster([gitCrd('mode', 'v2.9.0', [
-      { rule: "!has(self.mode) || self.mode != 'yes-please' || has(self.ref)", message: 'mode yes-please needs spec.ref' },
+      { rule: "!has(self.mode) || self.mode != 'yes-please' || has(self.ignore)", message: 'mode yes-please needs spec.ignore' },
       { rule: 'self.url == oldSelf.url', message: 'url is immutable' },
       { rule: "quantity('1').isGreaterThan(quantity('0'))", message: 'needs a Kubernetes-only function' },
     ])], { context: 'prod' });
@@ -202,11 +172,11 @@ patches:
     const text = doc('mode');
     const diags = e.diagnostics(text, '/x.yaml').filter((d) => d.code === 'flux/cel-rule');
     assert.equal(diags.length, 1, JSON.stringify(diags));
-    assert.match(diags[0]!.message, /^GitRepository flux-system\/podinfo: spec: mode yes-please needs spec\.ref \(validation rule of the cluster prod CRD/);
-    assert.equal(diags[0]!.range.start.line, 5);
+    assert.match(diags[0]!.message, /^GitRepository flux-system\/podinfo: spec: mode yes-please needs spec\.ignore \(validation rule of the cluster prod CRD/);
+    assert.equal(diags[0]!.range.start.line, 5); // the spec key
     assert.equal(CEL_STATS.skipped - before, 2, 'the transition rule and the unknown function are skipped, not guessed');
     assert.ok(CEL_STATS.skippedRules.get('self.url == oldSelf.url')?.includes('oldSelf'));
-    const ok = `${text}  ref:\n    branch: main\n`;
+    const ok = `${text}  ignore: /tmp\n`;
     assert.deepEqual(e.diagnostics(ok, '/x.yaml').filter((d) => d.code === 'flux/cel-rule'), []);
   });
 

@@ -6,29 +6,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LspClient } from './lsp-client';
-import { SchemaRegistry } from '../../server/src/engine/schema/registry';
+import { gitCrd, gitDoc } from '../engine/crd-fixtures';
 
-const DOC = `apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata:
-  name: podinfo
-  namespace: flux-system
-spec:
-  interval: 5m
-  url: https://github.com/stefanprodan/podinfo
-  clusterOnly: yes
-`;
-
-function clusterCrd(): unknown {
-  const root = structuredClone(SchemaRegistry.bundled().get('source.toolkit.fluxcd.io', 'v1', 'GitRepository')!);
-  root.properties!.spec!.properties = { ...root.properties!.spec!.properties, clusterOnly: { type: 'string', description: 'Only the cluster has it.' } };
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
-    metadata: { name: 'gitrepositories.source.toolkit.fluxcd.io', labels: { 'app.kubernetes.io/version': 'v2.9.1' } },
-    spec: { group: 'source.toolkit.fluxcd.io', names: { kind: 'GitRepository', plural: 'gitrepositories' }, scope: 'Namespaced',
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: root } }] },
-  };
-}
+const DOC = gitDoc('clusterOnly');
+const clusterCrd = (): unknown => gitCrd('clusterOnly', 'v2.9.1');
 
 interface Diag { code: string }
 
@@ -55,8 +36,8 @@ describe('language server: schema sources', () => {
     const status = await client.request<{ summary: string; cluster?: string }>('fluxWorkbench/schemaStatus', null);
     assert.equal(status.summary, 'schema: cluster prod, Flux v2.9.1');
 
-    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 4 } });
-    assert.match(hover.contents.value, /Only the cluster has it\./);
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 10, character: 4 } });
+    assert.match(hover.contents.value, /clusterOnly, a field only this source has/);
     assert.match(hover.contents.value, /schema: cluster prod, Flux v2\.9\.1/);
 
     // The setting forces the bundled schemas.
