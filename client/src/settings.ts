@@ -11,6 +11,7 @@ export const SETTING_DEFAULTS = {
   'languageFeatures.enable': true,
   'languageFeatures.debounceMs': 200,
   targetFluxVersion: '2.8',
+  schemaSource: 'auto',
   'diagnostics.scope': 'workspace',
   kubeconfig: '',
   context: '',
@@ -51,6 +52,8 @@ export interface FluxSettings {
   languageFeaturesEnabled: boolean;
   debounceMs: number;
   targetFluxVersion: string;
+  /** Which schemas judge the YAML: auto (cluster CRDs, workspace CRDs, bundled), or one of them. */
+  schemaSource: 'auto' | 'cluster' | 'workspace' | 'bundled';
   /** Which files get diagnostics: every workspace file (after the workspace scan), or open files only. */
   diagnosticsScope: 'workspace' | 'openFiles';
   /** Explicit kubeconfig path (home-expanded), or undefined to use $KUBECONFIG / ~/.kube/config. */
@@ -125,6 +128,7 @@ export function parseSettings(r: SettingsReader, home = ''): FluxSettings {
     languageFeaturesEnabled: bool('languageFeatures.enable', SETTING_DEFAULTS['languageFeatures.enable']),
     debounceMs: num('languageFeatures.debounceMs', SETTING_DEFAULTS['languageFeatures.debounceMs'], 0),
     targetFluxVersion: str(r.get('targetFluxVersion')) ?? SETTING_DEFAULTS.targetFluxVersion,
+    schemaSource: schemaSourceOf(r.get('schemaSource'), problems),
     diagnosticsScope: r.get('diagnostics.scope') === 'openFiles' ? 'openFiles' : 'workspace',
     kubeconfig: kc === undefined ? undefined : expandHome(kc, home),
     context: restrictedSetting(r.inspect('context'), r.get('context'), r.trusted),
@@ -145,4 +149,15 @@ export function affectedParts(changed: (key: string) => boolean): { languageServ
     cluster: any('kubeconfig', 'context', 'fluxNamespace', 'requestTimeoutSeconds'),
     tree: any('explorer.namespaces', 'explorer.failingOnly'),
   };
+}
+
+const SCHEMA_SOURCES = ['auto', 'cluster', 'workspace', 'bundled'] as const;
+
+/** `fluxWorkbench.schemaSource`, with a problem line for an unknown value (then auto). */
+function schemaSourceOf(v: unknown, problems: string[]): FluxSettings['schemaSource'] {
+  if (v === undefined || v === null || v === '') return 'auto';
+  const found = SCHEMA_SOURCES.find((x) => x === v);
+  if (found) return found;
+  problems.push(`fluxWorkbench.schemaSource: '${String(v)}' is not one of ${SCHEMA_SOURCES.join(', ')}; using auto`);
+  return 'auto';
 }

@@ -4,6 +4,8 @@ import { benchEngine } from './engine.bench';
 async function main(): Promise<void> {
   console.log('== engine ==');
   for (const [k, v] of Object.entries(await benchEngine())) console.log(`${k}: ${v}`);
+  console.log('== schema sources ==');
+  for (const [k, v] of Object.entries(await (await import('./schema.bench')).benchSchemaSwitch())) console.log(`${k}: ${v}`);
   const cluster = await import('./cluster.bench').catch(() => undefined);
   if (cluster && typeof cluster.benchCluster === 'function') {
     console.log('== cluster (fixture API server) ==');

@@ -3,7 +3,7 @@
  * extension imports this module with `import()` only when the Flux view opens or a cluster
  * command runs, so YAML editing never pays for loading the Kubernetes client.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { checkFlux, type FluxCheck } from '../../../server/src/cluster/check';
 import { ClusterConnection } from '../../../server/src/cluster/connection';
 import { listContexts, loadKubeConfig, type KubeContextInfo } from '../../../server/src/cluster/kubeconfig';
@@ -30,6 +30,8 @@ export class ClusterSession {
   readonly cache: FluxWatchCache;
   check?: FluxCheck;
   checkError?: string;
+  /** The Flux CRDs the last check read (handed to the language server as the schema source). */
+  fluxCrds?: V1CustomResourceDefinition[];
   private disposed = false;
 
   /** Throws ClusterCallError when the context does not exist. */
@@ -48,8 +50,9 @@ export class ClusterSession {
   /** Re-runs the Flux check; failures are kept as checkError, never thrown. */
   async refreshCheck(): Promise<void> {
     try {
-      const check = await checkFlux(this.conn);
-      if (!this.disposed) { this.check = check; this.checkError = undefined; }
+      let crds: V1CustomResourceDefinition[] | undefined;
+      const check = await checkFlux(this.conn, { onCrds: (all) => { crds = all.filter((c) => (c.spec?.group ?? '').endsWith('fluxcd.io')); } });
+      if (!this.disposed) { this.check = check; this.checkError = undefined; this.fluxCrds = crds; }
     } catch (err) {
       if (!this.disposed) this.checkError = err instanceof Error ? err.message : String(err);
     }

@@ -8,6 +8,7 @@ import { FluxEngine } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
 import { analyzeDiskWorkspace, readDiskWorkspace, type FileResult } from './disk-workspace';
 import { toSarif } from './sarif';
+import { celSkippedLine, useClusterSchemas, useSchemaFiles } from './schema-from';
 
 interface Io { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }
 
@@ -25,7 +26,11 @@ export interface LintRow {
 type Format = 'text' | 'json' | 'sarif';
 type FailOn = 'error' | 'warning' | 'never';
 
-interface LintArgs { paths: string[]; format: Format; failOn: FailOn; target?: string }
+interface LintArgs {
+  paths: string[]; format: Format; failOn: FailOn; target?: string;
+  /** Schema sources: CRD files (`--schema-from`, repeatable) and a cluster (`--context`, `--kubeconfig`). */
+  schemaFrom: string[]; context?: string; kubeconfig?: string;
+}
 
 /** The command line of `lint`, or a usage error. */
 function lintArgs(args: string[]): LintArgs | string {
@@ -37,6 +42,9 @@ function lintArgs(args: string[]): LintArgs | string {
         format: { type: 'string', default: 'text' },
         'fail-on': { type: 'string', default: 'error' },
         'target-flux-version': { type: 'string' },
+        'schema-from': { type: 'string', multiple: true },
+        context: { type: 'string' },
+        kubeconfig: { type: 'string' },
       },
     });
   } catch (err) {
@@ -46,8 +54,10 @@ function lintArgs(args: string[]): LintArgs | string {
   if (format !== 'text' && format !== 'json' && format !== 'sarif') return `--format must be text, json or sarif, got '${format ?? ''}'`;
   if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') return `--fail-on must be error, warning or never, got '${failOn ?? ''}'`;
   if (target !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(target)) return `--target-flux-version takes a Flux version such as 2.8, got '${target}'`;
-  const out: LintArgs = { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, failOn };
+  const out: LintArgs = { paths: parsed.positionals.length ? parsed.positionals : ['.'], format, failOn, schemaFrom: parsed.values['schema-from'] ?? [] };
   if (target !== undefined) out.target = target.replace(/^v/, '');
+  if (parsed.values.context !== undefined) out.context = parsed.values.context;
+  if (parsed.values.kubeconfig !== undefined) out.kubeconfig = parsed.values.kubeconfig;
   return out;
 }
 
@@ -72,7 +82,7 @@ export function lintPaths(paths: string[], engine: FluxEngine, problems: string[
   return toRows(analyzeDiskWorkspace(ws, engine));
 }
 
-export function runLint(args: string[], io: Io): number {
+export function runLint(args: string[], io: Io): number | Promise<number> {
   const parsed = lintArgs(args);
   if (typeof parsed === 'string') {
     io.stderr.write(`flux-workbench lint: ${parsed}\n`);
@@ -80,6 +90,26 @@ export function runLint(args: string[], io: Io): number {
   }
   const engine = new FluxEngine();
   if (parsed.target) engine.configure({ targetFluxVersion: parsed.target });
+  const schemaProblems: string[] = [];
+  if (parsed.schemaFrom.length > 0) useSchemaFiles(engine, parsed.schemaFrom, schemaProblems);
+  for (const p of schemaProblems) io.stderr.write(`flux-workbench lint: ${p}\n`);
+  if (parsed.context !== undefined || parsed.kubeconfig !== undefined) {
+    // Reading a cluster is asynchronous (and loads the Kubernetes client); the rest of lint is not.
+    return useClusterSchemas(engine, parsed.context, parsed.kubeconfig).then(
+      (r) => {
+        io.stderr.write(`flux-workbench lint: schema: ${r.label} (${r.kinds} Flux kind/versions)\n`);
+        return finishLint(parsed, engine, io);
+      },
+      (err: unknown) => {
+        io.stderr.write(`flux-workbench lint: cannot read the cluster's CRDs: ${err instanceof Error ? err.message : String(err)}\n`);
+        return 4;
+      },
+    );
+  }
+  return finishLint(parsed, engine, io);
+}
+
+function finishLint(parsed: LintArgs, engine: FluxEngine, io: Io): number {
   const ws = readDiskWorkspace(parsed.paths);
   for (const p of ws.missing) io.stderr.write(`flux-workbench lint: ${p}\n`);
   if (ws.missing.length > 0 && ws.files.length === 0) {
@@ -88,6 +118,9 @@ export function runLint(args: string[], io: Io): number {
   }
   const results = analyzeDiskWorkspace(ws, engine);
   for (const p of ws.problems) io.stderr.write(`flux-workbench lint: ${p}\n`);
+  for (const p of engine.schemaSources.workspaceScan?.problems ?? []) io.stderr.write(`flux-workbench lint: ${p}\n`);
+  const cel = celSkippedLine();
+  if (cel) io.stderr.write(`flux-workbench lint: ${cel}\n`);
   const rows = toRows(results);
   if (parsed.format === 'json') {
     io.stdout.write(`${JSON.stringify({ diagnostics: rows }, null, 2)}\n`);

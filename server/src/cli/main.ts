@@ -11,9 +11,12 @@ const USAGE = `Usage: flux-workbench <command> [options]
 
 Workspace commands:
   lint [DIR|FILE...] [--format text|json|sarif] [--fail-on error|warning|never] [--target-flux-version 2.8]
+       [--schema-from DIR|FILE] [--context NAME [--kubeconfig PATH]]
                           Print the diagnostics of every YAML file under the paths (default: .), judged as
                           Flux applies them (cross-file rules per cluster). Exit code 1 when a diagnostic at
                           or above --fail-on (default error) was found, 2 when a path does not exist.
+                          Schemas: --schema-from CRD YAML, --context a cluster's CRDs, else Flux CRDs
+                          among the files (gotk-components.yaml), else the bundled Flux 2.8 schemas.
   graph [DIR] [--format text|json|dot]
                           Print the apply graph: per cluster, the Kustomizations in dependsOn order and the
                           objects each applies, with their effective namespaces.

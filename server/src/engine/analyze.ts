@@ -101,8 +101,9 @@ export function* analyzeParsedSteps(file: ParsedFile, opts: AnalyzeOptions): Gen
       data: { bytes: p.bytes, lines: p.structureLines, limit: p.limit, fromLine: p.fromLine },
     };
   }
-  // What a document's diagnostics depend on besides its text (the file name matters: see RuleContext.isPatch).
-  const key = `${file.looksFlux}\n${opts.targetFluxVersion}\n${opts.uri ?? ''}`;
+  // What a document's diagnostics depend on besides its text (the file name matters: see RuleContext.isPatch; the
+  // registry's generation changes when a schema source or the schemaSource mode changes).
+  const key = `${file.looksFlux}\n${opts.targetFluxVersion}\n${opts.uri ?? ''}\n${opts.registry.generation}`;
   for (const doc of file.documents) {
     const ctx = createContext(file, doc, opts.registry, opts.targetFluxVersion);
     let docOut: FluxDiagnostic[] = [];

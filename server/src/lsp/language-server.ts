@@ -31,6 +31,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FluxEngine, type DocSymbol, type EngineSettings } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
+import { installSchemaSources } from './schema-sources';
 import { WorkspaceSession } from './workspace-session';
 
 const SEVERITY: Record<FluxDiagnostic['severity'], DiagnosticSeverity> = {
@@ -129,6 +130,9 @@ export function startLanguageServer(connection: Connection): void {
       if (current) session.analyzeOpen(current);
     }, debounceMs));
   };
+
+  // Schema source switches (cluster CRDs handed over, workspace CRDs changed) re-analyse open documents at once.
+  installSchemaSources(connection, engine, () => { void session.reanalyzeAll().catch((err: unknown) => logError('re-analysis', err)); });
 
   connection.onInitialize((params): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as InitOptions;

@@ -17,7 +17,8 @@
  *   = the ssh:// form), flux/event-source-kind (warning; an Alert/Receiver kind outside the bundled enum, which
  *   CRD patches commonly extend)
  * - flux/api-version-not-served, flux/kind-not-served (error; the target Flux version does not serve it yet),
- *   flux/malformed-api-version (error; the apiVersion value, any depth), nested apiVersions use the api-version codes
+ *   flux/malformed-api-version (error; the apiVersion value, any depth), flux/field-not-served (warning; a field
+ *   newer than the target, schema/field-history.ts), nested apiVersions use the api-version codes
  *   with the path in the message; the CEL rules of rules/cel (error; README "CEL rules" lists them) and
  *   flux/cel-rule (a cluster's or workspace CRD's rule, evaluated generically)
  *
@@ -45,6 +46,7 @@ import { shortInterval } from './short-interval';
 import { yamlSyntax } from './yaml-syntax';
 import { CEL_RULES } from './cel';
 import { celGeneric } from './cel-generic';
+import { fieldVersion } from './field-version';
 import { malformedApiVersion, nestedApiVersion } from './nested-api-version';
 
 export { createContext, objectPrefix, type Rule, type RuleContext } from './context';
@@ -63,7 +65,7 @@ export const FILE_RULES: readonly Rule[] = [apiGroup];
 export const FLUX_RULES: readonly Rule[] = [
   apiVersion, schema, referenceKind, helmReleaseChart, decryptionProvider, semverConstraint, dependsOnSelf, objectName,
   shortInterval, duplicateObject, helmRepositoryUrl, helmChartName, gitUrl, eventSourceKind,
-  nestedApiVersion, ...CEL_RULES, celGeneric,
+  nestedApiVersion, fieldVersion, ...CEL_RULES, celGeneric,
 ];
 
 /**
