@@ -12,7 +12,8 @@ import { findKind } from '../engine/kinds';
 import type { FluxCheck } from './check';
 import { type ClusterAccess, ClusterCallError } from './get';
 import { HelmStorageError, readHelmRelease } from './helm-storage';
-import { apiVersionOf, inventoryOf, isLikelyNamespaced } from './inventory';
+import { apiVersionOf, appliesRemotely, inventoryOf, isLikelyNamespaced } from './inventory';
+import { isWorkload, workloadStatus } from './workloads';
 import { formatDuration, health, type HealthState, isSuspended, nextReconcile, statusRow } from './status';
 import type { FluxObject, ObjectKey } from './types';
 import type { CacheSnapshot, ConnectionState, KindSyncState } from './watch-cache';
@@ -47,6 +48,8 @@ export interface ExplorerNode {
   contextValue: string;
   /** The Flux object a node stands for (object nodes, and Flux objects inside an inventory). */
   key?: ObjectKey;
+  /** Any Kubernetes object a node stands for (inventory and Helm release entries): what "Trace" starts from. */
+  ref?: { apiVersion: string; kind: string; name: string; namespace: string };
   collapsible: 'none' | 'collapsed' | 'expanded';
   /** Children known at build time. */
   children?: ExplorerNode[];
@@ -376,8 +379,38 @@ function resourceNode(parentId: string, ref: { kind: string; name: string; names
   return {
     id: `${parentId}>res:${ref.apiVersion}/${ref.kind}/${ref.namespace}/${ref.name}`, label, ...(ref.namespace ? { description: ref.namespace } : {}),
     tooltip: `**${md(ref.kind)} ${ref.namespace ? `${md(ref.namespace)}/` : ''}${md(ref.name)}**\n\n${md(ref.apiVersion)}`,
-    icon: 'resource', contextValue: 'flux.resource', collapsible: 'none',
+    icon: 'resource', contextValue: 'flux.resource', collapsible: 'none', ref: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, namespace: ref.namespace },
   };
+}
+
+/** Workload nodes read at most this many at a time when a parent is expanded. */
+const WORKLOAD_CONCURRENCY = 8;
+
+/**
+ * Adds ready/desired and the failing reason to the Deployment, StatefulSet and DaemonSet nodes of
+ * an expanded inventory or Helm release (read now, lazily, never before the parent is opened).
+ */
+async function withWorkloads(conn: ClusterAccess, nodes: ExplorerNode[]): Promise<ExplorerNode[]> {
+  const todo = nodes.filter((n) => n.ref && isWorkload({ kind: n.ref.kind, group: n.ref.apiVersion.includes('/') ? n.ref.apiVersion.slice(0, n.ref.apiVersion.lastIndexOf('/')) : '' }));
+  const queue = [...todo];
+  const worker = async (): Promise<void> => {
+    for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+      const r = n.ref!;
+      try {
+        const w = await workloadStatus(conn, { kind: r.kind, name: r.name, namespace: r.namespace, group: 'apps' });
+        n.icon = w.state === 'ready' ? 'workload-ready' : w.state === 'failing' ? 'workload-failing' : 'workload-progressing';
+        n.description = `${w.ready}/${w.desired} ready${w.reason ? ` · ${w.reason}` : ''}${r.namespace ? ` · ${r.namespace}` : ''}`;
+        n.contextValue = `flux.resource.workload.${w.state}`;
+        n.tooltip = `${n.tooltip ?? ''}\n\nReady: ${w.ready}/${w.desired}${w.message ? `\n\n${md(w.message)}` : ''}`;
+      } catch (err) {
+        if (err instanceof ClusterCallError && (err.failure === 'aborted' || err.failure === 'unreachable' || err.failure === 'unauthorized')) throw err;
+        n.description = `${err instanceof ClusterCallError && err.failure === 'notfound' ? 'not found' : 'status not readable'}${r.namespace ? ` · ${r.namespace}` : ''}`;
+        n.tooltip = `${n.tooltip ?? ''}\n\n${md(err instanceof Error ? err.message : String(err))}`;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WORKLOAD_CONCURRENCY, todo.length) }, () => worker()));
+  return nodes;
 }
 
 function childFor(parentId: string, snap: CacheSnapshot, context: string, ref: { kind: string; name: string; namespace: string; group: string; apiVersion: string }, now: number | undefined): ExplorerNode {
@@ -408,17 +441,22 @@ export async function loadChildren(conn: ClusterAccess, node: ExplorerNode, snap
   if (obj.kind === 'Kustomization') {
     const refs = inventoryOf(obj);
     if (refs.length === 0) return [messageNode(node.id, 'info', 'No inventory', 'status.inventory is empty (nothing applied yet, or spec.prune is off and the controller keeps no inventory)')];
-    return refs.map((r) => childFor(node.id, snap, context, { ...r, apiVersion: apiVersionOf(r) }, now));
+    const nodes = refs.map((r) => childFor(node.id, snap, context, { ...r, apiVersion: apiVersionOf(r) }, now));
+    // Objects applied to a remote cluster (spec.kubeConfig) are not read from this one.
+    return appliesRemotely(obj) || snap.stale ? nodes : withWorkloads(conn, nodes);
+  }
+  if (obj.kind === 'HelmRelease' && appliesRemotely(obj)) {
+    return [messageNode(node.id, 'info', 'Remote cluster', 'this HelmRelease installs into another cluster (spec.kubeConfig): its Helm storage is not in this one')];
   }
   if (obj.kind === 'HelmRelease') {
     try {
       const rel = await readHelmRelease(conn, obj);
       if (rel.objects.length === 0) return [messageNode(node.id, 'info', 'No objects', `Helm release ${rel.releaseNamespace}/${rel.releaseName} v${rel.version} has an empty manifest`)];
-      return rel.objects.map((o) => {
+      return await withWorkloads(conn, rel.objects.map((o) => {
         const i = o.apiVersion.lastIndexOf('/');
         const group = i < 0 ? '' : o.apiVersion.slice(0, i);
         return childFor(node.id, snap, context, { kind: o.kind, name: o.name, namespace: o.namespace || (isLikelyNamespaced(o.kind) ? rel.releaseNamespace : ''), group, apiVersion: o.apiVersion }, now);
-      });
+      }));
     } catch (err) {
       if (err instanceof ClusterCallError && err.failure === 'aborted') throw err;
       const msg = err instanceof Error ? err.message : String(err);
