@@ -18,6 +18,9 @@ import { formatDuration, health, type HealthState, isSuspended, nextReconcile, s
 import type { FluxObject, ObjectKey } from './types';
 import type { CacheSnapshot, ConnectionState, KindSyncState } from './watch-cache';
 import { humanDuration } from './table';
+import { connectionLine } from './presentation';
+
+export { connectionLine, nodeContext } from './presentation';
 
 /**
  * Icon names: a health state for objects (ready, failing, reconciling, stalled, suspended,
@@ -218,23 +221,6 @@ export function objectTooltip(obj: FluxObject, now: number = Date.now()): string
     if (next) lines.push('', `Next reconcile in about ${formatDuration(next.at - now)} (every ${formatDuration(next.intervalMs)})`);
   }
   return lines.join('\n');
-}
-
-function hhmm(t: number): string {
-  const d = new Date(t);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
-/**
- * One line about a connection problem, for every group and the status bar: `disconnected since
- * 14:02, retrying in 8 s`, or `Unauthorized: the API server rejected the credentials …`.
- * Undefined while connected.
- */
-export function connectionLine(c: ConnectionState, now: number = Date.now()): string | undefined {
-  if (c.state !== 'disconnected' && c.state !== 'unauthorized') return undefined;
-  const retry = c.retryAt !== undefined ? `, retrying in ${Math.max(1, Math.round((c.retryAt - now) / 1000))} s` : '';
-  if (c.state === 'unauthorized') return `${c.message ?? 'Unauthorized: the API server rejected the credentials'}${retry}`;
-  return `disconnected since ${hhmm(c.since ?? now)}${retry}`;
 }
 
 function stateNode(context: string, kind: string, st: KindSyncState, now: number = Date.now()): ExplorerNode | undefined {

@@ -135,6 +135,8 @@ interface KindEntry {
 
 interface ListResult { items: FluxObject[]; rv: string }
 
+const PROBE_MAX_BACKOFF_MS = 10_000;
+
 const objKey = (ns: string | undefined, name: string): string => `${ns ?? ''}/${name}`;
 
 function compareObjects(a: FluxObject, b: FluxObject): number {
@@ -363,12 +365,19 @@ export class FluxWatchCache {
   /** A request succeeded: the server answers. */
   private contact(): void {
     if (this.conState.state === 'connected') { this.conState = { ...this.conState, lastContact: Date.now() }; return; }
-    if (this.conState.state === 'connecting') this.setConnection({ state: 'connected', lastContact: Date.now() });
+    if (this.conState.state === 'connecting') { this.setConnection({ state: 'connected', lastContact: Date.now() }); return; }
+    // A request got through while the cache believes the server is down: confirm with a probe now.
+    void this.runProbe();
   }
 
-  /** A request failed with a connection or credential problem: probe at once to judge the connection. */
+  /**
+   * A request failed with a connection or credential problem: probe at once to judge the
+   * connection (once: while disconnected the scheduled probe, with back-off, takes over).
+   */
   private suspect(ce: { failure: ClusterFailure }): void {
-    if (ce.failure === 'unreachable' || ce.failure === 'unauthorized') void this.runProbe();
+    if (ce.failure !== 'unreachable' && ce.failure !== 'unauthorized') return;
+    if (this.conState.state === 'disconnected' || this.conState.state === 'unauthorized') return;
+    void this.runProbe();
   }
 
   private async runProbe(): Promise<void> {
@@ -385,8 +394,12 @@ export class FluxWatchCache {
       this.scheduleProbe(this.probeMs);
     } catch (err) {
       if (this.disposed) return;
-      const ce = toClusterError(err, 'API server');
-      if (ce.failure === 'aborted') return;
+      let ce = toClusterError(err, 'API server');
+      if (ce.failure === 'aborted') {
+        // Our own cancel (dispose, context switch) ends the loop; a request timeout surfacing as an abort does not.
+        if (this.conn.signal?.aborted) return;
+        ce = { failure: 'unreachable', message: 'API server: the API server did not answer in time' } as typeof ce;
+      }
       if (ce.failure !== 'unreachable' && ce.failure !== 'unauthorized') {
         // The server answers (404 on /version, 5xx...): the connection is up.
         this.probeAttempt = 0;
@@ -395,7 +408,8 @@ export class FluxWatchCache {
         this.scheduleProbe(this.probeMs);
         return;
       }
-      const wait = this.delay(this.probeAttempt++);
+      // Reconnect back-off, capped at 10 s so a cluster that comes back is seen soon.
+      const wait = Math.min(PROBE_MAX_BACKOFF_MS, this.delay(this.probeAttempt++));
       const since = wasDown ? (this.conState.since ?? Date.now()) : Date.now();
       const message = ce.failure === 'unauthorized'
         ? 'Unauthorized: the API server rejected the credentials (token expired or rotated, client certificate not accepted); fix the kubeconfig, then Refresh'
@@ -419,6 +433,9 @@ export class FluxWatchCache {
     const gen = this.gen;
     this.abort = new AbortController();
     this.namespaceCandidates = undefined;
+    // stopAll() dropped the pending notification (the 'connected' state): announce it again.
+    for (const k of this.kindNames) this.changed.add(k);
+    this.markDirty();
     for (const e of this.entries.values()) {
       e.attempt = 0;
       if (e.streams.length === 0 || !e.version) { void this.runKind(e, gen); continue; }
