@@ -37,6 +37,9 @@ export function activate(extension: vscode.ExtensionContext): void {
   c.registerCommand('refresh', commands.refresh);
   c.registerCommand('filterNamespaces', commands.filterNamespaces);
   c.registerCommand('toggleFailingOnly', commands.toggleFailingOnly);
+  c.registerCommand('addCluster', commands.addCluster);
+  c.registerCommand('removeCluster', commands.removeCluster);
+  c.registerCommand('trace', commands.trace);
 
   const describe = new DescribeProvider(c);
   c.describe = describe;

@@ -58,7 +58,7 @@ test('every command in menus, activation events and welcome links is contributed
   // Strings passed to executeCommand / .command in the client name real commands too.
   for (const m of clientSources().matchAll(/['"](fluxWorkbench\.[a-z][A-Za-z]+)['"]/g)) {
     const id = m[1] ?? '';
-    if (id === 'fluxWorkbench.explorer' || id === 'fluxWorkbench.context' || id === 'fluxWorkbench.clusterState') continue;
+    if (id === 'fluxWorkbench.explorer' || id === 'fluxWorkbench.context' || id === 'fluxWorkbench.clusterState' || id === 'fluxWorkbench.extraContexts' || id === 'fluxWorkbench.noKubeconfig') continue;
     assert.ok(contributed.has(id), `client source names ${id}`);
   }
 });

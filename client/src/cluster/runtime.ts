@@ -16,12 +16,24 @@ export { describe } from '../../../server/src/cluster/describe';
 export { listEvents } from '../../../server/src/cluster/events';
 export { explain, formatExplanation } from '../../../server/src/cluster/explain';
 export { getObject } from '../../../server/src/cluster/get';
-export { buildExplorerTree, loadChildren } from '../../../server/src/cluster/explorer-model';
+export { buildExplorerTree, connectionLine, loadChildren, nodeContext } from '../../../server/src/cluster/explorer-model';
+export { formatTrace, trace } from '../../../server/src/cluster/trace';
 
 /** The merged kubeconfig for the settings and $KUBECONFIG, and its contexts. Throws ClusterCallError. */
 export function openKubeConfig(s: FluxSettings, env: string | undefined): { kubeConfig: KubeConfig; contexts: KubeContextInfo[] } {
   const kubeConfig = loadKubeConfig({ paths: s.kubeconfig ? [s.kubeconfig] : undefined, env: s.kubeconfig ? undefined : env });
   return { kubeConfig, contexts: listContexts(kubeConfig) };
+}
+
+/**
+ * What a context's connection is made of in a kubeconfig (its context, cluster and user entries):
+ * when Refresh re-reads the files and this changed (a rotated token, a new server URL), the
+ * session is rebuilt. Compared, never shown: it holds credentials.
+ */
+export function contextFingerprint(kc: KubeConfig, context: string): string {
+  const ctx = kc.getContextObject(context);
+  if (!ctx) return '';
+  return JSON.stringify([ctx, kc.getCluster(ctx.cluster) ?? null, kc.getUser(ctx.user) ?? null]);
 }
 
 /** One context's connection, watch cache and last `flux check`. Disposing it stops everything. */
@@ -35,9 +47,13 @@ export class ClusterSession {
   private disposed = false;
 
   /** Throws ClusterCallError when the context does not exist. */
+  /** {@link contextFingerprint} of the kubeconfig the session was built from. */
+  readonly fingerprint: string;
+
   constructor(kubeConfig: KubeConfig, readonly context: string, s: FluxSettings) {
     this.conn = new ClusterConnection({ kubeConfig, context, fluxNamespace: s.fluxNamespace, requestTimeoutMs: s.requestTimeoutMs });
     this.cache = new FluxWatchCache(this.conn);
+    this.fingerprint = contextFingerprint(kubeConfig, context);
   }
 
   get isDisposed(): boolean { return this.disposed; }

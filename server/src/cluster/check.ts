@@ -165,7 +165,7 @@ export interface CheckOptions {
 /** The API server's gitVersion, or undefined when `/version` is not readable (judged as unknown, not as failed). */
 async function serverVersion(conn: ClusterAccess, c: Apis): Promise<string | undefined> {
   try {
-    return (await c.version.getCode(requestOptions(conn))).gitVersion || undefined;
+    return (await c.version.getCode({}, requestOptions(conn))).gitVersion || undefined;
   } catch (err) {
     const ce = toClusterError(err, 'API server version');
     if (ce.failure === 'unreachable' || ce.failure === 'unauthorized' || ce.failure === 'aborted') throw ce;
