@@ -3,7 +3,7 @@
  * parse cache keyed by document version, and the settings that shape the analysis.
  */
 import { SchemaRegistry } from './schema/registry';
-import { analyzeText } from './analyze';
+import { analyzeSteps, analyzeText } from './analyze';
 import { parseFile, forgetFile } from './document';
 import { complete, textOnlyFile, type EngineCompletionItem } from './features/completion';
 import type { ParsedFile } from './document';
@@ -46,6 +46,11 @@ export class FluxEngine {
   /** Diagnostics of one file. `version` enables the parse cache (LSP documents have one). */
   diagnostics(text: string, uri: string, version?: number): FluxDiagnostic[] {
     return analyzeText(text, { uri, version, registry: this.registry, targetFluxVersion: this.settings.targetFluxVersion });
+  }
+
+  /** diagnostics() in steps: a generator yielding between documents (for server/src/lsp/scheduler.ts). */
+  diagnosticsSteps(text: string, uri: string, version?: number): Generator<void, FluxDiagnostic[]> {
+    return analyzeSteps(text, { uri, version, registry: this.registry, targetFluxVersion: this.settings.targetFluxVersion });
   }
 
   completion(text: string, uri: string, version: number, position: Position): EngineCompletionItem[] {

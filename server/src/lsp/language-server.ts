@@ -30,6 +30,20 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FluxEngine, type EngineSettings } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
+import { AnalysisScheduler, type AnalysisJob } from './scheduler';
+
+/** The default delay between the last edit and the analysis (the analysis is incremental and adapts it down). */
+export const DEFAULT_DEBOUNCE_MS = 50;
+
+/** The local path of a file: URI; undefined for other schemes and for URIs no local path has (`file://host/`, bad escapes). */
+function localPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
 
 const SEVERITY: Record<FluxDiagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -131,8 +145,7 @@ function toLspCompletion(item: EngineCompletionItem): CompletionItem {
 export function startLanguageServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const engine = new FluxEngine();
-  const timers = new Map<string, NodeJS.Timeout>();
-  let debounceMs = 200;
+  let debounceMs = DEFAULT_DEBOUNCE_MS;
   let linkSupport = false;
   let watchRegistration = false;
   let workspaceRoots: string[] = [];
@@ -142,16 +155,18 @@ export function startLanguageServer(connection: Connection): void {
     connection.console.error(`flux-workbench: ${what} failed: ${msg}`);
   };
 
-  const validate = (doc: TextDocument): void => {
+  /** The analysis of a document's current version, in steps (see scheduler.ts); publishes when done. */
+  function* validate(doc: TextDocument): AnalysisJob {
     const version = doc.version;
+    const text = doc.getText();
     let diagnostics: Diagnostic[] = [];
     try {
-      diagnostics = engine.diagnostics(doc.getText(), doc.uri, version).map(toLspDiagnostic);
+      diagnostics = (yield* engine.diagnosticsSteps(text, doc.uri, version)).map(toLspDiagnostic);
     } catch (err) {
       logError(`analysis of ${doc.uri}`, err);
     }
     try {
-      engine.indexFile(doc.getText(), doc.uri, version);
+      engine.indexFile(text, doc.uri, version);
     } catch (err) {
       logError(`indexing of ${doc.uri}`, err);
     }
@@ -159,26 +174,27 @@ export function startLanguageServer(connection: Connection): void {
     const current = documents.get(doc.uri);
     if (!current || current.version !== version) return;
     void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics });
-  };
+  }
 
-  const schedule = (doc: TextDocument): void => {
-    const old = timers.get(doc.uri);
-    if (old) clearTimeout(old);
-    timers.set(doc.uri, setTimeout(() => {
-      timers.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (current) validate(current);
-    }, debounceMs));
-  };
+  const scheduler = new AnalysisScheduler({
+    debounceMs,
+    start: (uri) => {
+      const doc = documents.get(uri);
+      return doc ? validate(doc) : undefined;
+    },
+    onError: (uri, err) => logError(`analysis of ${uri}`, err),
+  });
+  const schedule = (doc: TextDocument): void => scheduler.schedule(doc.uri);
 
   connection.onInitialize((params): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
     if (typeof opts.debounceMs === 'number' && opts.debounceMs >= 0) debounceMs = opts.debounceMs;
+    scheduler.setDebounce(debounceMs);
     engine.configure(opts);
     linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    workspaceRoots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    workspaceRoots = folders.map(localPath).filter((p): p is string => p !== undefined);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -201,8 +217,14 @@ export function startLanguageServer(connection: Connection): void {
 
   /** Re-reads a workspace file into the index (the editor's copy wins while the document is open). */
   const indexFromDisk = async (uri: string): Promise<void> => {
-    if (documents.get(uri) || !uri.startsWith('file:')) return;
-    const text = await readSmallFile(fileURLToPath(uri));
+    if (documents.get(uri)) return;
+    const file = localPath(uri);
+    if (file === undefined) {
+      // Not a file this machine can read (another scheme, `file://host/`, a bad escape): nothing to index.
+      engine.unindexFile(uri);
+      return;
+    }
+    const text = await readSmallFile(file);
     if (documents.get(uri)) return;
     if (text === undefined) engine.unindexFile(uri);
     else engine.indexFile(text, uri);
@@ -238,14 +260,11 @@ export function startLanguageServer(connection: Connection): void {
 
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
-    const t = timers.get(e.document.uri);
-    if (t) clearTimeout(t);
-    timers.delete(e.document.uri);
+    scheduler.forget(e.document.uri);
     engine.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     // The file on disk is the truth again (or, for unsaved/non-file documents, nothing is).
-    if (e.document.uri.startsWith('file:')) void indexFromDisk(e.document.uri).catch((err: unknown) => logError('indexing', err));
-    else engine.unindexFile(e.document.uri);
+    void indexFromDisk(e.document.uri).catch((err: unknown) => logError('indexing', err));
   });
 
   connection.onCompletion((params): CompletionItem[] => {
@@ -317,8 +336,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onShutdown(() => {
-    for (const t of timers.values()) clearTimeout(t);
-    timers.clear();
+    scheduler.dispose();
   });
 
   documents.listen(connection);
