@@ -31,6 +31,7 @@ import { FluxEngine, type EngineSettings } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
 import { AnalysisScheduler, type AnalysisJob } from './scheduler';
+import { MemoryReturn } from './memory';
 
 /** The default delay between the last edit and the analysis (the analysis is incremental and adapts it down). */
 export const DEFAULT_DEBOUNCE_MS = 50;
@@ -159,6 +160,7 @@ export function startLanguageServer(connection: Connection): void {
   function* validate(doc: TextDocument): AnalysisJob {
     const version = doc.version;
     const text = doc.getText();
+    memory.note(text.length);
     let diagnostics: Diagnostic[] = [];
     try {
       diagnostics = (yield* engine.diagnosticsSteps(text, doc.uri, version)).map(toLspDiagnostic);
@@ -176,8 +178,11 @@ export function startLanguageServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics });
   }
 
+  const memory = new MemoryReturn();
   const scheduler = new AnalysisScheduler({
     debounceMs,
+    onBusy: () => memory.busy(),
+    onIdle: () => memory.idle(),
     start: (uri) => {
       const doc = documents.get(uri);
       return doc ? validate(doc) : undefined;
@@ -262,6 +267,8 @@ export function startLanguageServer(connection: Connection): void {
   documents.onDidClose((e) => {
     scheduler.forget(e.document.uri);
     engine.forget(e.document.uri);
+    memory.note(e.document.getText().length);
+    memory.idle();
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     // The file on disk is the truth again (or, for unsaved/non-file documents, nothing is).
     void indexFromDisk(e.document.uri).catch((err: unknown) => logError('indexing', err));
@@ -337,6 +344,7 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onShutdown(() => {
     scheduler.dispose();
+    memory.dispose();
   });
 
   documents.listen(connection);

@@ -19,6 +19,9 @@ export interface SchedulerOptions {
   sliceMs?: number;
   /** Creates the analysis of the document's current version; undefined when it is gone. */
   start(uri: string): AnalysisJob | undefined;
+  /** Called when an analysis starts, and when the last running analysis ends. */
+  onBusy?(): void;
+  onIdle?(): void;
   /** Called when a job throws (it is dropped). */
   onError?(uri: string, err: unknown): void;
 }
@@ -64,6 +67,7 @@ export class AnalysisScheduler {
       const job = this.opts.start(uri);
       if (!job) return;
       this.running.set(uri, { job, spent: 0 });
+      this.opts.onBusy?.();
       this.pump();
     }, delayMs));
   }
@@ -125,6 +129,7 @@ export class AnalysisScheduler {
         }
       }
       if (this.running.size > 0) this.pump();
+      else this.opts.onIdle?.();
     });
   }
 }
