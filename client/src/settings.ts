@@ -9,7 +9,7 @@ export const SECTION = 'fluxWorkbench';
 /** Every setting the extension reads, with its default (as declared in package.json). */
 export const SETTING_DEFAULTS = {
   'languageFeatures.enable': true,
-  'languageFeatures.debounceMs': 200,
+  'languageFeatures.debounceMs': 50,
   targetFluxVersion: '2.8',
   schemaSource: 'auto',
   'diagnostics.scope': 'workspace',

@@ -76,7 +76,7 @@ test('activate registers every command and starts the language client over IPC w
   const lc = state.languageClients[0];
   assert.ok(lc);
   assert.deepEqual(lc.clientOptions.documentSelector, [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }]);
-  assert.deepEqual(lc.clientOptions.initializationOptions, { targetFluxVersion: '2.8', schemaSource: 'auto', debounceMs: 200, diagnosticsScope: 'workspace' });
+  assert.deepEqual(lc.clientOptions.initializationOptions, { targetFluxVersion: '2.8', schemaSource: 'auto', debounceMs: 50, diagnosticsScope: 'workspace' });
   assert.deepEqual(lc.clientOptions.synchronize, { configurationSection: 'fluxWorkbench' });
   assert.deepEqual((lc.serverOptions as { run: unknown }).run, { module: '/ext/dist/server.js', transport: 1 });
   // Nothing touched the cluster yet: the view was never opened.

@@ -79,3 +79,11 @@ describe('incremental analysis', () => {
     assert.equal(d2.filter((d) => d.code === 'flux/duplicate-object').length, 1);
   });
 });
+
+describe('outline names', () => {
+  it('a kind written as a whitespace-only block scalar gets no symbol (an outline name is never blank)', async () => {
+    const { documentSymbols } = await import('../../server/src/engine/features/symbols');
+    const names = documentSymbols(parseText('apiVersion: source.toolkit.fluxcd.io/v1\nkind: |+\n\nmetadata:\n  name: x\n---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: |\n    two\n    lines\n')).map((s) => s.name);
+    assert.deepEqual(names, ['GitRepository two lines']);
+  });
+});

@@ -96,7 +96,7 @@ export function* analyzeParsedSteps(file: ParsedFile, opts: AnalyzeOptions): Gen
     tooLarge = {
       range: firstLine(file), severity: 'information', code: 'flux/file-too-large',
       message: `This file is too large for a full analysis: ${(p.bytes / (1024 * 1024)).toFixed(1)} MB with ${formatCount(p.structureLines)} lines of YAML `
-        + `(block scalar text not counted), over the limit of ${formatCount(p.limit)}. The documents from line ${formatCount(p.fromLine + 1)} on `
+        + `(block scalar text not counted, a long flow collection line counted per two items), over the limit of ${formatCount(p.limit)}. The documents from line ${formatCount(p.fromLine + 1)} on `
         + 'get only their apiVersion and kind checked (no YAML syntax, schema or reference checks). Split the file to have all of it checked.',
       data: { bytes: p.bytes, lines: p.structureLines, limit: p.limit, fromLine: p.fromLine },
     };

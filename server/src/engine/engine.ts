@@ -16,7 +16,8 @@ import { codeActions as codeActionsFor, type ActionDiagnostic, type EngineCodeAc
 import { WorkspaceIndex, type IndexedObject } from './index/workspace-index';
 import { DEFAULT_FLUX_VERSION } from './kinds';
 import { WorkspaceModel } from './workspace/model';
-import { analyzeLocal, fileDiagnostics, type LocalAnalysis } from './workspace/analysis';
+import { analyzeLocalSteps, fileDiagnostics, type LocalAnalysis } from './workspace/analysis';
+import { drain } from './document';
 import type { FluxDiagnostic, Position, Range } from './types';
 
 export interface EngineSettings {
@@ -140,9 +141,14 @@ export class FluxEngine {
    * graph may change (so other files' cross-file diagnostics need recomputing).
    */
   updateFile(text: string, path: string, opts: { uri?: string; version?: number } = {}): LocalAnalysis & { graphChanged: boolean } {
+    return drain(this.updateFileSteps(text, path, opts));
+  }
+
+  /** updateFile in steps, yielding between documents; the model changes only when it completes. */
+  *updateFileSteps(text: string, path: string, opts: { uri?: string; version?: number } = {}): Generator<void, LocalAnalysis & { graphChanged: boolean }> {
     const uri = opts.uri ?? path;
     this.schemaSources.fileChanged(uri, text);
-    const { file, ...local } = analyzeLocal(text, path, { registry: this.registryFor(uri), targetFluxVersion: this.settings.targetFluxVersion }, opts);
+    const { file, ...local } = yield* analyzeLocalSteps(text, path, { registry: this.registryFor(uri), targetFluxVersion: this.settings.targetFluxVersion }, opts);
     const graphChanged = this.workspace.setFile(path, local.facts);
     this.index.updateParsed(uri, file);
     return { ...local, graphChanged };

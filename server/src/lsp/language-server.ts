@@ -33,6 +33,22 @@ import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
 import { installSchemaSources } from './schema-sources';
 import { WorkspaceSession } from './workspace-session';
+import { AnalysisScheduler, type AnalysisJob } from './scheduler';
+import { MemoryReturn } from './memory';
+
+/** The default delay between the last edit and the analysis (the analysis is incremental and adapts it down). */
+export const DEFAULT_DEBOUNCE_MS = 50;
+
+/** The local path of a file: URI; undefined for other schemes and for URIs no local path has (`file://host/`, bad escapes). */
+function localPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 
 const SEVERITY: Record<FluxDiagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -107,8 +123,7 @@ function toLspCompletion(item: EngineCompletionItem): CompletionItem {
 export function startLanguageServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const engine = new FluxEngine();
-  const timers = new Map<string, NodeJS.Timeout>();
-  let debounceMs = 200;
+  let debounceMs = DEFAULT_DEBOUNCE_MS;
   let linkSupport = false;
   let watchRegistration = false;
   let workspaceFoldersSupport = false;
@@ -121,15 +136,24 @@ export function startLanguageServer(connection: Connection): void {
 
   const session = new WorkspaceSession(connection, engine, documents, toLspDiagnostic, logError);
 
-  const schedule = (doc: TextDocument): void => {
-    const old = timers.get(doc.uri);
-    if (old) clearTimeout(old);
-    timers.set(doc.uri, setTimeout(() => {
-      timers.delete(doc.uri);
-      const current = documents.get(doc.uri);
-      if (current) session.analyzeOpen(current);
-    }, debounceMs));
-  };
+  /** The analysis of a document's current version, in steps (see scheduler.ts); the session publishes when done. */
+  function* validate(doc: TextDocument): AnalysisJob {
+    memory.note(doc.getText().length);
+    yield* session.analyzeOpenSteps(doc);
+  }
+
+  const memory = new MemoryReturn();
+  const scheduler = new AnalysisScheduler({
+    debounceMs,
+    onBusy: () => memory.busy(),
+    onIdle: () => memory.idle(),
+    start: (uri) => {
+      const doc = documents.get(uri);
+      return doc ? validate(doc) : undefined;
+    },
+    onError: (uri, err) => logError(`analysis of ${uri}`, err),
+  });
+  const schedule = (doc: TextDocument): void => scheduler.schedule(doc.uri);
 
   // Schema source switches (cluster CRDs handed over, workspace CRDs changed) re-analyse open documents at once.
   installSchemaSources(connection, engine, () => { void session.reanalyzeAll().catch((err: unknown) => logError('re-analysis', err)); });
@@ -137,13 +161,14 @@ export function startLanguageServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
     if (typeof opts.debounceMs === 'number' && opts.debounceMs >= 0) debounceMs = opts.debounceMs;
+    scheduler.setDebounce(debounceMs);
     engine.configure(opts);
     linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workspaceFoldersSupport = params.capabilities.workspace?.workspaceFolders === true;
     if (opts.diagnosticsScope === 'openFiles') session.scope = 'openFiles';
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    workspaceRoots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    workspaceRoots = folders.map(localPath).filter((p): p is string => p !== undefined);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -163,7 +188,7 @@ export function startLanguageServer(connection: Connection): void {
     if (!settings) return;
     // Settings reach the server without a reload: the debounce now, the analysis settings by re-analysing.
     const debounce = settings.languageFeatures?.debounceMs;
-    if (typeof debounce === 'number' && debounce >= 0) debounceMs = debounce;
+    if (typeof debounce === 'number' && debounce >= 0) { debounceMs = debounce; scheduler.setDebounce(debounceMs); }
     const scope = settings.diagnostics?.scope;
     if (scope === 'workspace' || scope === 'openFiles') session.setScope(scope);
     engine.configure(settings);
@@ -184,7 +209,7 @@ export function startLanguageServer(connection: Connection): void {
     if (workspaceFoldersSupport) {
       connection.workspace.onDidChangeWorkspaceFolders(() => {
         void connection.workspace.getWorkspaceFolders().then((folders) => {
-          workspaceRoots = (folders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+          workspaceRoots = (folders ?? []).map((f) => localPath(f.uri)).filter((p): p is string => p !== undefined);
           return session.scan(workspaceRoots);
         }).catch((err: unknown) => logError('workspace folders change', err));
       });
@@ -202,10 +227,10 @@ export function startLanguageServer(connection: Connection): void {
 
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
-    const t = timers.get(e.document.uri);
-    if (t) clearTimeout(t);
-    timers.delete(e.document.uri);
+    scheduler.forget(e.document.uri);
     engine.forget(e.document.uri);
+    memory.note(e.document.getText().length);
+    memory.idle();
     session.closed(e.document.uri);
   });
 
@@ -297,8 +322,8 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onShutdown(() => {
     session.dispose();
-    for (const t of timers.values()) clearTimeout(t);
-    timers.clear();
+    scheduler.dispose();
+    memory.dispose();
   });
 
   documents.listen(connection);

@@ -54,10 +54,23 @@ export class WorkspaceSession {
     private readonly logError: (what: string, err: unknown) => void,
   ) {}
 
-  /** Analyses an open document's current text and publishes (the whole workspace when the graph changed). */
-  analyzeOpen(doc: TextDocument): void {
+  /**
+   * Analyses an open document's current text in steps (the scheduler runs it in slices and abandons it when a
+   * newer version arrives), then publishes it, and the whole workspace when the graph changed.
+   */
+  *analyzeOpenSteps(doc: TextDocument): Generator<void, void> {
     const key = keyOf(doc.uri);
-    const changed = this.update(key, doc.getText(), doc.uri, doc.version);
+    const { uri, version } = doc;
+    let changed = false;
+    try {
+      const r = yield* this.engine.updateFileSteps(doc.getText(), key, { uri, version });
+      this.local.set(key, r.diagnostics);
+      this.uris.set(key, { uri, version });
+      changed = r.graphChanged;
+    } catch (err) {
+      this.logError(`analysis of ${uri}`, err);
+      return;
+    }
     this.publishOne(key);
     if (changed) this.schedulePublishAll();
   }

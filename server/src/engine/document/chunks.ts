@@ -92,7 +92,7 @@ export function* parseChunks(
       if (!Array.isArray(parsed) || parsed.length !== 1) return undefined;
       const doc = parsed[0] as Document.Parsed;
       shiftTree(doc, start);
-      const errors = documentProblems(doc);
+      const errors = documentProblems(doc, source.includes('&'));
       if (end < text.length) {
         // A problem at the very end of a piece (an unclosed quote before the next `---`): where the whole-file
         // parse puts it, on the piece's last character, not on the next document's marker.

@@ -3,7 +3,7 @@
  * the GVK read from each document's apiVersion and kind (never from the file name), and a
  * per-(uri, version) cache.
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
 import { documentStarts, parseChunks, PARSE_OPTIONS, type ChunkCache } from './chunks';
@@ -212,6 +212,7 @@ class ParsedDocument implements FluxDocument {
   ) {}
 
   private compute(): { v: unknown; bomb: boolean } {
+    if (!this.shared.memo && this.errors.some((e) => e.code === 'RECURSIVE_ALIAS')) this.shared.memo = { v: undefined, bomb: false };
     if (!this.shared.memo) {
       try {
         this.shared.memo = { v: this.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
@@ -241,18 +242,58 @@ function identify(doc: FluxDocument): void {
   if (doc.isFlux && doc.kind) doc.kindInfo = findKind(doc.kind, group);
 }
 
-/** The parser's errors of a document and its duplicate keys, in offset order. */
-export function documentProblems(doc: Document.Parsed): YamlProblem[] {
+/**
+ * Aliases inside the node their anchor names (`a: &a [*a]`): a recursive structure, which no Kubernetes object
+ * can hold, and which the yaml package expands in cubic time (300 such aliases took 2.7 s). One problem per
+ * document, on the first such alias.
+ */
+function recursiveAlias(root: Node | null, errors: YamlProblem[]): void {
+  const open = new Map<string, number>();
+  const stack: Array<{ n: unknown; exit?: string }> = [{ n: root }];
+  while (stack.length > 0) {
+    const { n, exit } = stack.pop()!;
+    if (exit !== undefined) {
+      const c = (open.get(exit) ?? 1) - 1;
+      if (c === 0) open.delete(exit); else open.set(exit, c);
+      continue;
+    }
+    if (isAlias(n)) {
+      if (open.has(n.source) && n.range) {
+        errors.push({
+          start: n.range[0], end: Math.max(n.range[1], n.range[0] + 1), code: 'RECURSIVE_ALIAS',
+          message: `Alias *${n.source} is inside the node anchored &${n.source}: a recursive structure, which a Kubernetes object cannot hold`,
+        });
+        return;
+      }
+      continue;
+    }
+    if (!n || typeof n !== 'object') continue;
+    const anchor = (n as { anchor?: unknown }).anchor;
+    if (typeof anchor === 'string' && (isMap(n) || isSeq(n))) {
+      open.set(anchor, (open.get(anchor) ?? 0) + 1);
+      stack.push({ n: undefined, exit: anchor });
+    }
+    if (isMap(n)) {
+      for (let i = n.items.length - 1; i >= 0; i--) { const p = n.items[i]!; stack.push({ n: p.value }, { n: p.key }); }
+    } else if (isSeq(n)) {
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push({ n: n.items[i] });
+    }
+  }
+}
+
+/** The parser's errors of a document, its duplicate keys and (with `anchors`) a recursive alias, in offset order. */
+export function documentProblems(doc: Document.Parsed, anchors = true): YamlProblem[] {
   const errors: YamlProblem[] = doc.errors.map((e) => ({
     start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), code: e.code, message: e.message.split('\n')[0]!,
   }));
   duplicateKeys(doc.contents as Node | null, errors);
+  if (anchors) recursiveAlias(doc.contents as Node | null, errors);
   if (errors.length > 1) errors.sort((a, b) => a.start - b.start);
   return errors;
 }
 
 /** The FluxDocument of a parsed YAML document; `errors` and `memo` come from a cached parse (chunks.ts). */
-export function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex, errors = documentProblems(doc), memo?: DocMemo): FluxDocument {
+export function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex, errors: YamlProblem[], memo?: DocMemo): FluxDocument {
   const [start, , end] = doc.range;
   const contents = doc.contents as Node | null;
   const out = new ParsedDocument(index, doc, start, end, lineIndex.range(start, end), errors, memo);
@@ -374,7 +415,8 @@ function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlu
   } catch (err) {
     return { ...base, isTemplate, looksFlux: false, fatal: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };
   }
-  const documents = docs.map((d, i) => buildDocument(d, i, lineIndex));
+  const anchors = text.includes('&');
+  const documents = docs.map((d, i) => buildDocument(d, i, lineIndex, documentProblems(d, anchors)));
   const looksFlux = documents.some((d) => d.isFlux) || FLUX_API_VERSION_TEXT.test(text);
   return { ...base, documents, isTemplate, looksFlux };
 }
@@ -385,6 +427,20 @@ function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlu
  * are only partly parsed, so a 10 MB file takes seconds, not a minute.
  */
 export const MAX_STRUCTURE_LINES = 100_000;
+
+/** Lines longer than this may count as several structure lines (see measureStructure). */
+const LONG_LINE = 200;
+/** Flow indicators (`,[]{}`) per structure line: measured, a flow item takes the parser ~40 % of a block line's time. */
+const FLOW_ITEMS_PER_LINE = 2;
+
+function flowIndicators(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 91 || c === 93 || c === 123 || c === 125) n++;
+  }
+  return n;
+}
 
 interface Structure {
   /** Lines of YAML structure: not blank, not a comment, not inside a block scalar. */
@@ -419,7 +475,10 @@ export function measureStructure(text: string): Structure {
     if (indent === 0 && c === 45 && text.startsWith('---', i) && (end - i === 3 || /\s/.test(text[i + 3]!))) {
       boundaries.push({ offset: i, linesBefore: lines });
     }
-    lines++;
+    // A long line holding a flow collection costs the parser what many short lines do: it counts as one line
+    // per FLOW_ITEMS_PER_LINE flow indicators, so a 1 MB one-line structure cannot slip past the limit (a long
+    // plain scalar stays one line: it is cheap).
+    lines += end - j > LONG_LINE ? Math.max(1, Math.ceil(flowIndicators(text, j, end) / FLOW_ITEMS_PER_LINE)) : 1;
     // A block scalar starts here when the line (not too long to be a key line) ends in an indicator.
     if (end - j < 512) {
       const line = text.slice(j, end);

@@ -3,8 +3,8 @@
  * model; the model then adjusts the per-file diagnostics (fields a parent's patch supplies, documents that are
  * patches) and adds the cross-file rules' diagnostics. Used by the CLI (`lint`) and the LSP server alike.
  */
-import { analyzeParsed, MAX_DIAGNOSTICS } from '../analyze';
-import { parseFile, type ParsedFile } from '../document';
+import { analyzeParsedSteps, MAX_DIAGNOSTICS } from '../analyze';
+import { drain, parseFileSteps, type ParsedFile } from '../document';
 import { needsFluxAnalysis } from '../document/flux-text';
 import type { SchemaRegistry } from '../schema/registry';
 import type { FluxDiagnostic } from '../types';
@@ -32,10 +32,15 @@ export interface LocalAnalysisWithParse extends LocalAnalysis {
 
 /** Parses a file once: its per-file diagnostics and its facts. `path` is the model's key (absolute, `/`). */
 export function analyzeLocal(text: string, path: string, settings: AnalysisSettings, opts: { uri?: string; version?: number } = {}): LocalAnalysisWithParse {
-  const file = parseFile(text, { uri: opts.uri ?? path, version: opts.version });
+  return drain(analyzeLocalSteps(text, path, settings, opts));
+}
+
+/** analyzeLocal in steps, yielding between documents (for the language server's scheduler). */
+export function* analyzeLocalSteps(text: string, path: string, settings: AnalysisSettings, opts: { uri?: string; version?: number } = {}): Generator<void, LocalAnalysisWithParse> {
+  const file = yield* parseFileSteps(text, { uri: opts.uri ?? path, version: opts.version });
   // Non-Flux YAML (kustomization files, plain manifests) is parsed for its facts only.
   const diagnostics = needsFluxAnalysis(text)
-    ? analyzeParsed(file, { uri: opts.uri ?? path, version: opts.version, registry: settings.registry, targetFluxVersion: settings.targetFluxVersion })
+    ? yield* analyzeParsedSteps(file, { uri: opts.uri ?? path, version: opts.version, registry: settings.registry, targetFluxVersion: settings.targetFluxVersion })
     : [];
   return { diagnostics, facts: extractFacts(file, path), file };
 }
