@@ -588,6 +588,10 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     if (rel.includes('${')) return { build: { ...build, source: 'unknown' }, items: [] };
     const root = inheritedRoot ?? rootFor(ks, rel);
     const dir = posix.join(root, rel.replace(/^\.?\/*/, '') || '.');
+    // A folder outside every workspace root (the editor opened a sub-folder of the repository) is not known to
+    // the model: what it holds cannot be judged.
+    const roots = model.repoInputs.workspaceRoots;
+    if (roots.length > 0 && !roots.some((r) => isUnder(dir, r))) return { build: { ...build, source: 'unknown' }, items: [] };
     build.root = root;
     build.dir = stripSlash(dir);
     build.dirExists = model.dirExists(build.dir);
