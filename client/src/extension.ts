@@ -36,6 +36,10 @@ export function activate(extension: vscode.ExtensionContext): void {
   c.registerCommand('refresh', commands.refresh);
   c.registerCommand('filterNamespaces', commands.filterNamespaces);
   c.registerCommand('toggleFailingOnly', commands.toggleFailingOnly);
+  c.registerCommand('showLogs', commands.showLogs);
+  c.registerCommand('stopLogs', commands.stopLogs);
+  c.registerCommand('changeLogFilter', commands.changeLogFilter);
+  c.registerCommand('checkDecryption', commands.checkDecryption);
 
   const describe = new DescribeProvider(c);
   c.describe = describe;

@@ -6,3 +6,5 @@ export { selectContext, fluxCheck, refresh } from './cluster';
 export { filterNamespaces, toggleFailingOnly } from './view';
 export { copyName } from './copy-name';
 export { openDefinition } from './open-definition';
+export { showLogs, stopLogs, changeLogFilter } from './logs';
+export { checkDecryption } from './decrypt';
