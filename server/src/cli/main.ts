@@ -5,13 +5,21 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startLanguageServer } from '../lsp/language-server';
 import { installCrashGuards } from '../lsp/crash-guards';
 import { runLint } from './lint';
+import { runGraph } from './graph';
 
 const USAGE = `Usage: flux-workbench <command> [options]
 
 Workspace commands:
-  lint [DIR|FILE...] [--format text|json] [--target-flux-version 2.8]
-                          Print the diagnostics of every YAML file under the paths (default: .).
-                          Exit code 1 when any error was found.
+  lint [DIR|FILE...] [--format text|json|sarif] [--fail-on error|warning|never] [--target-flux-version 2.8]
+       [--schema-from DIR|FILE] [--context NAME [--kubeconfig PATH]]
+                          Print the diagnostics of every YAML file under the paths (default: .), judged as
+                          Flux applies them (cross-file rules per cluster). Exit code 1 when a diagnostic at
+                          or above --fail-on (default error) was found, 2 when a path does not exist.
+                          Schemas: --schema-from CRD YAML, --context a cluster's CRDs, else Flux CRDs
+                          among the files (gotk-components.yaml), else the bundled Flux 2.8 schemas.
+  graph [DIR] [--format text|json|dot]
+                          Print the apply graph: per cluster, the Kustomizations in dependsOn order and the
+                          objects each applies, with their effective namespaces.
   lsp --stdio             Start the language server over stdio.
   decrypt-check [DIR] [--context C] [--kubeconfig F] [--offline] [--format text|json]
                           Can each SOPS file be decrypted where a Flux Kustomization applies it?
@@ -41,6 +49,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       return command === undefined ? 2 : 0;
     case 'lint':
       return runLint(rest, io);
+    case 'graph':
+      return runGraph(rest, io);
     case 'lsp': {
       if (!rest.includes('--stdio')) {
         io.stderr.write('flux-workbench lsp: only --stdio is supported\n');

@@ -312,3 +312,12 @@ export function parseEncryptedValue(v: string): SopsEncryptedValue | undefined {
   const m = /^ENC\[AES256_GCM,data:([^,]*),iv:([^,]+),tag:([^,]+),type:([a-z0-9]+)\]$/.exec(v);
   return m ? { data: m[1], iv: m[2], tag: m[3], type: m[4] } : undefined;
 }
+
+/**
+ * The metadata of an already parsed `sops` map (the fleet model keeps each encrypted document's plain `sops`
+ * value, so it need not parse the file again). Undefined without a MAC.
+ */
+export function sopsMetadataFromValue(sops: unknown, format: SopsFormat, line: number): SopsMetadata | undefined {
+  if (!isRecord(sops as Plain) || str((sops as Record<string, Plain>).mac) === undefined) return undefined;
+  return fromMap(sops as Record<string, Plain>, format, line);
+}
