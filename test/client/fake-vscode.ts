@@ -171,8 +171,10 @@ export class FakeLanguageClient {
   constructor(readonly id: string, readonly name: string, readonly serverOptions: unknown, readonly clientOptions: Record<string, unknown>) {
     state.languageClients.push(this);
   }
+  readonly notifications: Array<{ method: string; params: unknown }> = [];
   async start() { this.running = true; this.starts++; }
   async stop() { this.running = false; }
+  async sendNotification(method: string, params: unknown) { this.notifications.push({ method, params }); }
 }
 const languageClientModule = { LanguageClient: FakeLanguageClient, TransportKind: { stdio: 0, ipc: 1, pipe: 2, socket: 3 } };
 

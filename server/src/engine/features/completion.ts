@@ -5,7 +5,7 @@
  */
 import { fluxCompletionWanted } from '../document/flux-text';
 import { LineIndex } from '../document/line-index';
-import type { ParsedFile } from '../document/parse';
+import { isChartTemplate, type ParsedFile } from '../document/parse';
 import { referenceFieldAt } from '../index/references';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { FLUX_KINDS, findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
@@ -350,7 +350,6 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
   return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false, isMetadata, common);
 }
 
-const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
 
 /**
  * A file for completion without parsing it: completion reads the text and its indentation only, so
@@ -358,7 +357,7 @@ const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
  */
 export function textOnlyFile(text: string, uri?: string, version?: number): ParsedFile {
   const file: ParsedFile = {
-    text, lineIndex: new LineIndex(text), documents: [], isTemplate: TEMPLATE_LINE.test(text), looksFlux: false,
+    text, lineIndex: new LineIndex(text), documents: [], isTemplate: isChartTemplate(text, uri), looksFlux: false,
   };
   if (uri !== undefined) file.uri = uri;
   if (version !== undefined) file.version = version;

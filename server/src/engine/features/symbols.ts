@@ -63,6 +63,9 @@ function fieldSymbols(file: ParsedFile, node: Node | null | undefined, depth: nu
   return out;
 }
 
+/** A value as one line of text (block scalars may hold line breaks). */
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
 /** `Kind namespace/name`, `Kind name`, or `Kind` when the object has no name yet. */
 export function objectLabel(kind: string, name: string | undefined, namespace: string | undefined): string {
   if (name === undefined || name === '') return kind;
@@ -84,7 +87,8 @@ function contains(outer: Range, inner: Range): boolean {
 export function documentSymbols(file: ParsedFile): DocSymbol[] {
   const out: DocSymbol[] = [];
   for (const doc of file.documents) {
-    if (!doc.isFlux || !doc.kind || !isMap(doc.yaml.contents as Node | null)) continue;
+    // (A kind written as a block scalar, `kind: |+`, may be only whitespace: an outline name must not be.)
+    if (!doc.isFlux || !doc.kind?.trim() || !isMap(doc.yaml.contents as Node | null)) continue;
     const contentStart = (doc.yaml.contents as Node).range?.[0] ?? doc.startOffset;
     // The symbol covers the object's content (from its first key to the end of the document).
     const range = file.lineIndex.range(Math.min(contentStart, doc.endOffset), doc.endOffset);
@@ -92,7 +96,7 @@ export function documentSymbols(file: ParsedFile): DocSymbol[] {
     if (!contains(range, selectionRange)) selectionRange = { start: range.start, end: range.start };
     const sections = fieldSymbols(file, doc.yaml.contents as Node, 1, { left: OUTLINE_MAX_FIELDS })
       ?.filter((c) => c.name !== 'apiVersion' && c.name !== 'kind');
-    const sym: DocSymbol = { name: objectLabel(doc.kind, doc.name, doc.namespace), detail: doc.apiVersion, kind: 'object', range, selectionRange };
+    const sym: DocSymbol = { name: objectLabel(oneLine(doc.kind), doc.name === undefined ? undefined : oneLine(doc.name), doc.namespace === undefined ? undefined : oneLine(doc.namespace)), detail: doc.apiVersion, kind: 'object', range, selectionRange };
     if (sections && sections.length > 0) sym.children = sections;
     out.push(sym);
   }
