@@ -99,6 +99,11 @@ export class WorkspaceSession {
 
   fileDeleted(uri: string): void {
     if (this.documents.get(uri)) return;
+    this.forget(uri);
+  }
+
+  /** Drops a file from the model and clears its diagnostics. */
+  private forget(uri: string): void {
     const key = keyOf(uri);
     this.engine.unindexFile(uri);
     const changed = this.engine.setOtherFile(key, false);
@@ -114,18 +119,8 @@ export class WorkspaceSession {
       if (this.scope === 'openFiles') this.clear(uri);
       void this.fileChangedOnDisk(uri).catch((err: unknown) => this.logError(`indexing of ${uri}`, err));
     } else {
-      this.fileDeletedUnsaved(uri);
+      this.forget(uri);
     }
-  }
-
-  private fileDeletedUnsaved(uri: string): void {
-    const key = keyOf(uri);
-    this.engine.unindexFile(uri);
-    const changed = this.engine.setOtherFile(key, false);
-    this.local.delete(key);
-    this.uris.delete(key);
-    this.clear(uri);
-    if (changed) this.schedulePublishAll();
   }
 
   /** Settings that change every file's diagnostics (target version, schema source): analyse everything again. */
