@@ -43,6 +43,8 @@ export class WorkspaceSession {
   /** What was last published per URI (JSON), to republish only changes. */
   private readonly published = new Map<string, string>();
   private generation = 0;
+  /** Separate from `generation` (publishAll): a publish started by an open document's edit must not stop a scan. */
+  private scanGeneration = 0;
   scope: DiagnosticsScope = 'workspace';
   private scanned = false;
 
@@ -149,7 +151,7 @@ export class WorkspaceSession {
    * then publishes. Says so when it stops at the file limit or skips large files.
    */
   async scan(roots: string[]): Promise<void> {
-    const gen = ++this.generation;
+    const gen = ++this.scanGeneration;
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Flux: indexing the workspace', 0, 'listing files', true);
     try {
@@ -192,7 +194,7 @@ export class WorkspaceSession {
       const texts: Array<[string, string]> = [];
       let i = 0;
       for (const file of files) {
-        if (gen !== this.generation) return;
+        if (gen !== this.scanGeneration) return;
         const key = file.split(path.sep).join('/');
         const uri = pathToFileURL(file).toString();
         if (!YAML.test(file) || this.documents.get(uri)) {
@@ -211,7 +213,7 @@ export class WorkspaceSession {
       }
       i = 0;
       for (const [key, text] of texts) {
-        if (gen !== this.generation) return;
+        if (gen !== this.scanGeneration) return;
         const uri = pathToFileURL(key).toString();
         if (!this.documents.get(uri)) this.update(key, text, uri, undefined);
         if (++i % 100 === 0) {
@@ -228,7 +230,7 @@ export class WorkspaceSession {
         this.connection.console.warn(`flux-workbench: ${large.length} YAML file(s) over ${SCAN_MAX_BYTES / 1048576} MB were not analysed by the workspace scan (open one to analyse it): ${large.slice(0, 5).join(', ')}${large.length > 5 ? ', …' : ''}`);
       }
       this.scanned = true;
-      await this.publishAll(gen);
+      await this.publishAll(++this.generation);
     } finally {
       progress?.done();
     }
@@ -309,6 +311,7 @@ export class WorkspaceSession {
 
   dispose(): void {
     this.generation++;
+    this.scanGeneration++;
     if (this.publishTimer) clearTimeout(this.publishTimer);
   }
 }
