@@ -42,8 +42,9 @@ export class WorkspaceSession {
   private readonly uris = new Map<string, { uri: string; version?: number }>();
   /** What was last published per URI (JSON), to republish only changes. */
   private readonly published = new Map<string, string>();
+  /** Bumped by each publish-all pass (a newer pass supersedes an older one) and by dispose. */
   private generation = 0;
-  /** Separate from `generation` (publishAll): a publish started by an open document's edit must not stop a scan. */
+  /** Bumped by each scan (a newer scan, e.g. after a workspace folder change, supersedes an older one) and by dispose. */
   private scanGeneration = 0;
   scope: DiagnosticsScope = 'workspace';
   private scanned = false;
@@ -98,6 +99,11 @@ export class WorkspaceSession {
 
   fileDeleted(uri: string): void {
     if (this.documents.get(uri)) return;
+    this.forget(uri);
+  }
+
+  /** Drops a file from the model and clears its diagnostics. */
+  private forget(uri: string): void {
     const key = keyOf(uri);
     this.engine.unindexFile(uri);
     const changed = this.engine.setOtherFile(key, false);
@@ -113,18 +119,8 @@ export class WorkspaceSession {
       if (this.scope === 'openFiles') this.clear(uri);
       void this.fileChangedOnDisk(uri).catch((err: unknown) => this.logError(`indexing of ${uri}`, err));
     } else {
-      this.fileDeletedUnsaved(uri);
+      this.forget(uri);
     }
-  }
-
-  private fileDeletedUnsaved(uri: string): void {
-    const key = keyOf(uri);
-    this.engine.unindexFile(uri);
-    const changed = this.engine.setOtherFile(key, false);
-    this.local.delete(key);
-    this.uris.delete(key);
-    this.clear(uri);
-    if (changed) this.schedulePublishAll();
   }
 
   /** Settings that change every file's diagnostics (target version, schema source): analyse everything again. */
