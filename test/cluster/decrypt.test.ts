@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type FakeApiServer, startApiServer } from '../fixture/apiserver';
@@ -17,7 +18,8 @@ import { runDecryptCheckCommand } from '../../server/src/cli/decrypt-command';
 import { main } from '../../server/src/cli/main';
 import { clusterAccessFor } from '../../server/src/cli/cluster-commands';
 
-const CANARY = 'CANARY-s3cr3t-VALUE-do-not-print-7f3a';
+// Made at run time, so that no file (this test's own source in a clone under the temp folder) holds it by chance.
+const CANARY = `CANARY-${randomBytes(8).toString('hex')}-do-not-print`;
 
 function sink(): { stream: NodeJS.WritableStream; text: () => string } {
   let t = '';

@@ -152,6 +152,11 @@ export interface DecryptCheckInput {
   cluster?: ClusterDecryptFacts;
   /** Limit the report to files applied by these Kustomizations (tree command). */
   only?: ObjectKey[];
+  /**
+   * The Kustomizations that apply a file (repo-relative path), from the fleet model; undefined when it does not
+   * know the file. When it names none, the direct spec.path match stands in.
+   */
+  applying?: (path: string) => Array<{ name: string; namespace?: string }> | undefined;
 }
 
 const sameKey = (a: ObjectKey, b: ObjectKey): boolean => a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
@@ -175,7 +180,10 @@ export async function runDecryptCheck(input: DecryptCheckInput): Promise<Decrypt
   }
   const files: FileReport[] = [];
   for (const f of sops) {
-    let applying = kustomizationsApplying(kustomizations, f.path);
+    const fromModel = input.applying?.(f.path)
+      ?.map((key) => kustomizations.find((k) => k.key.name === key.name && (key.namespace === undefined || k.key.namespace === key.namespace)))
+      .filter((k): k is KustomizationInfo => k !== undefined);
+    let applying = fromModel && fromModel.length > 0 ? fromModel : kustomizationsApplying(kustomizations, f.path);
     if (input.only) {
       applying = applying.filter((k) => input.only!.some((o) => sameKey(o, k.key)));
       if (applying.length === 0) continue;

@@ -5,6 +5,8 @@
 import type { ClusterAccess } from '../get';
 import type { ObjectKey } from '../types';
 import { type DecryptReport, runDecryptCheck } from './check';
+import * as path from 'node:path';
+import { kustomizationsApplyingFile, modelOfFiles } from '../../engine/workspace/queries';
 import { loadLocalAgeIdentities, type LocalIdentitySources } from './local-identities';
 import { readWorkspaceFiles, type WorkspaceFile, workspaceKustomizations } from './workspace';
 
@@ -41,7 +43,12 @@ export async function decryptCheck(opts: DecryptCheckOptions): Promise<DecryptRe
       facts = await fetchDecryptionFacts(opts.cluster.conn, { context: opts.cluster.context, logs: opts.cluster.logs });
       problems.push(...facts.problems);
     }
-    const report = await runDecryptCheck({ files, workspaceKustomizations: workspaceKustomizations(files), local, cluster: facts, only: opts.only });
+    // The fleet model maps files to the Kustomizations that apply them (kustomize resources, components,
+    // generated kustomizations); the direct spec.path match stands in where it knows nothing.
+    const model = modelOfFiles(path.resolve(opts.root), files);
+    const root = path.resolve(opts.root).replace(/\\/g, '/').replace(/\/+$/, '');
+    const applying = (rel: string): Array<{ name: string; namespace?: string }> | undefined => kustomizationsApplyingFile(model, `${root}/${rel}`);
+    const report = await runDecryptCheck({ files, workspaceKustomizations: workspaceKustomizations(files), local, cluster: facts, only: opts.only, applying });
     return { ...report, problems };
   } finally {
     local?.ring.dispose();
