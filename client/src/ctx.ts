@@ -12,6 +12,7 @@ import { readConfig } from './config';
 import type { DescribeProvider } from './describe-provider';
 import { LanguageClientController } from './lsp';
 import { errorMessage, type UserMessage } from './messages';
+import { clusterRuntimeProblem } from './node-guard';
 import type { FluxSettings } from './settings';
 import type { ClusterPhase } from './status-model';
 import { keyLabel, pickItems, type Target } from './targets';
@@ -77,7 +78,11 @@ export class Ctx implements vscode.Disposable {
     // A plain require (not import()): the bundle keeps it as is and Node resolves it next to dist/client.js
     // (dist/cluster/runtime.js, a separate bundle, see server/scripts/build.mjs); a native import() would
     // need the file extension.
-    this.runtimePromise ??= Promise.resolve().then(() => require('./cluster/runtime') as Runtime);
+    this.runtimePromise ??= Promise.resolve().then(() => {
+      const problem = clusterRuntimeProblem(process.versions.node);
+      if (problem !== undefined) throw new Error(problem);
+      return require('./cluster/runtime') as Runtime;
+    });
     return this.runtimePromise;
   }
 

@@ -9,8 +9,10 @@ export const SECTION = 'fluxWorkbench';
 /** Every setting the extension reads, with its default (as declared in package.json). */
 export const SETTING_DEFAULTS = {
   'languageFeatures.enable': true,
-  'languageFeatures.debounceMs': 200,
+  'languageFeatures.debounceMs': 50,
   targetFluxVersion: '2.8',
+  schemaSource: 'auto',
+  'diagnostics.scope': 'workspace',
   kubeconfig: '',
   context: '',
   fluxNamespace: 'flux-system',
@@ -18,6 +20,8 @@ export const SETTING_DEFAULTS = {
   requestTimeoutSeconds: 30,
   'explorer.namespaces': [] as string[],
   'explorer.failingOnly': false,
+  'logs.showNonJson': false,
+  'logs.tailLines': 100,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
@@ -50,6 +54,10 @@ export interface FluxSettings {
   languageFeaturesEnabled: boolean;
   debounceMs: number;
   targetFluxVersion: string;
+  /** Which schemas judge the YAML: auto (cluster CRDs, workspace CRDs, bundled), or one of them. */
+  schemaSource: 'auto' | 'cluster' | 'workspace' | 'bundled';
+  /** Which files get diagnostics: every workspace file (after the workspace scan), or open files only. */
+  diagnosticsScope: 'workspace' | 'openFiles';
   /** Explicit kubeconfig path (home-expanded), or undefined to use $KUBECONFIG / ~/.kube/config. */
   kubeconfig?: string;
   /** Preferred context, or undefined for the kubeconfig's current context. */
@@ -59,6 +67,10 @@ export interface FluxSettings {
   requestTimeoutMs: number;
   namespaces: string[];
   failingOnly: boolean;
+  /** Show controller log lines that are not JSON (raw). */
+  logsShowNonJson: boolean;
+  /** Lines of each controller's log shown when a tail starts. */
+  logsTailLines: number;
   /** Problems with setting values, one line each naming the setting and the fix. */
   problems: string[];
 }
@@ -122,6 +134,8 @@ export function parseSettings(r: SettingsReader, home = ''): FluxSettings {
     languageFeaturesEnabled: bool('languageFeatures.enable', SETTING_DEFAULTS['languageFeatures.enable']),
     debounceMs: num('languageFeatures.debounceMs', SETTING_DEFAULTS['languageFeatures.debounceMs'], 0),
     targetFluxVersion: str(r.get('targetFluxVersion')) ?? SETTING_DEFAULTS.targetFluxVersion,
+    schemaSource: schemaSourceOf(r.get('schemaSource'), problems),
+    diagnosticsScope: r.get('diagnostics.scope') === 'openFiles' ? 'openFiles' : 'workspace',
     kubeconfig: kc === undefined ? undefined : expandHome(kc, home),
     context: restrictedSetting(r.inspect('context'), r.get('context'), r.trusted),
     fluxNamespace: str(r.get('fluxNamespace')) ?? SETTING_DEFAULTS.fluxNamespace,
@@ -129,6 +143,8 @@ export function parseSettings(r: SettingsReader, home = ''): FluxSettings {
     requestTimeoutMs: num('requestTimeoutSeconds', SETTING_DEFAULTS.requestTimeoutSeconds, 1) * 1000,
     namespaces,
     failingOnly: bool('explorer.failingOnly', SETTING_DEFAULTS['explorer.failingOnly']),
+    logsShowNonJson: bool('logs.showNonJson', SETTING_DEFAULTS['logs.showNonJson']),
+    logsTailLines: Math.floor(num('logs.tailLines', SETTING_DEFAULTS['logs.tailLines'], 0)),
     problems,
   };
 }
@@ -141,4 +157,15 @@ export function affectedParts(changed: (key: string) => boolean): { languageServ
     cluster: any('kubeconfig', 'context', 'fluxNamespace', 'requestTimeoutSeconds'),
     tree: any('explorer.namespaces', 'explorer.failingOnly'),
   };
+}
+
+const SCHEMA_SOURCES = ['auto', 'cluster', 'workspace', 'bundled'] as const;
+
+/** `fluxWorkbench.schemaSource`, with a problem line for an unknown value (then auto). */
+function schemaSourceOf(v: unknown, problems: string[]): FluxSettings['schemaSource'] {
+  if (v === undefined || v === null || v === '') return 'auto';
+  const found = SCHEMA_SOURCES.find((x) => x === v);
+  if (found) return found;
+  problems.push(`fluxWorkbench.schemaSource: '${String(v)}' is not one of ${SCHEMA_SOURCES.join(', ')}; using auto`);
+  return 'auto';
 }

@@ -1,14 +1,58 @@
-/** `npm run bench`: prints the engine and cluster benchmark figures. */
-import { benchEngine } from './engine.bench';
+/**
+ * `npm run bench [-- --json FILE]`: one run, one table. Every row has its figure (median of >= 5 runs with
+ * min-max where it is measured repeatedly), the reference measured in the same run, the ratio, the target and
+ * PASS/FAIL. A FAIL never fails the command (the bench is not a test); `--json FILE` also writes the rows.
+ * Rows come from fleet.bench.ts (engine, peer, LSP, bundles) and cluster.bench.ts; other bench files return
+ * BenchRow[] (table.ts) and are listed in SUITES.
+ */
+import * as fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatTable, type BenchRow } from './table';
 
-async function main(): Promise<void> {
-  console.log('== engine ==');
-  for (const [k, v] of Object.entries(await benchEngine())) console.log(`${k}: ${v}`);
-  const cluster = await import('./cluster.bench').catch(() => undefined);
-  if (cluster && typeof cluster.benchCluster === 'function') {
-    console.log('== cluster (fixture API server) ==');
-    for (const [k, v] of Object.entries(await cluster.benchCluster())) console.log(`${k}: ${v}`);
-  }
+/** The cluster bench's figures, keyed by label, as rows (targets read from the labels: "(ms, target <= 1500)"). */
+function clusterRows(figures: Record<string, string | number>): BenchRow[] {
+  return Object.entries(figures).map(([name, v]) => {
+    const m = /\((\w+)(?:, target <= (\d+))?\)/.exec(name);
+    const value = typeof v === 'number' ? v : Number.parseFloat(v);
+    const unit = typeof v === 'string' ? v.replace(/^[\d.]+\s*/, '') : m?.[1] ?? '';
+    const row: BenchRow = { name: `cluster: ${name.replace(/\s*\([^)]*\)\s*$/, '')}`, value, unit };
+    if (m?.[2]) { row.target = `<= ${m[2]} ${unit}`; row.pass = value <= Number(m[2]); }
+    return row;
+  });
 }
 
-main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(1); });
+/** Plain figures (label -> value) as rows without a reference or target. */
+function figureRows(prefix: string, figures: Record<string, string | number>): BenchRow[] {
+  return Object.entries(figures).map(([name, v]) => ({
+    name: `${prefix}: ${name}`, value: typeof v === 'number' ? v : Number.parseFloat(v),
+    unit: typeof v === 'string' ? v.replace(/^[\d.]+\s*/, '') : '',
+  }));
+}
+
+const SUITES: Array<{ name: string; run: (log: (s: string) => void) => Promise<BenchRow[]> }> = [
+  { name: 'engine and language server (generated fleet, yaml-language-server peer)', run: async (log) => (await import('./fleet.bench')).benchFleet(log) },
+  { name: 'cluster (fixture API server)', run: async () => clusterRows(await (await import('./cluster.bench')).benchCluster()) },
+  { name: 'schema sources', run: async () => figureRows('schema', await (await import('./schema.bench')).benchSchemaSwitch()) },
+  { name: 'controller logs', run: async () => [(await import('./logs.bench')).benchLogThroughput()] },
+];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { json: { type: 'string' }, only: { type: 'string' } } });
+  const rows: BenchRow[] = [];
+  for (const s of SUITES) {
+    if (values.only && !s.name.includes(values.only)) continue;
+    console.error(`== ${s.name}`);
+    try {
+      rows.push(...await s.run((m) => console.error(`   ${m}`)));
+    } catch (err) {
+      console.error(`   ${s.name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      rows.push({ name: `${s.name}: did not run`, value: NaN, unit: '', pass: false });
+    }
+  }
+  console.log(formatTable(rows));
+  const fails = rows.filter((r) => r.pass === false).length;
+  console.log(`\n${rows.filter((r) => r.pass === true).length} PASS, ${fails} FAIL (node ${process.version}, ${new Date().toISOString()})`);
+  if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
+}
+
+main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(0); });

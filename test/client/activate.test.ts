@@ -70,13 +70,13 @@ after(async () => {
 });
 
 test('activate registers every command and starts the language client over IPC with the settings', async () => {
-  assert.equal(state.commands.size, 19);
+  assert.equal(state.commands.size, 23);
   assert.ok(state.commands.has('fluxWorkbench.reconcile'));
   await until('language client start', () => state.languageClients.some((c) => c.running));
   const lc = state.languageClients[0];
   assert.ok(lc);
   assert.deepEqual(lc.clientOptions.documentSelector, [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }]);
-  assert.deepEqual(lc.clientOptions.initializationOptions, { targetFluxVersion: '2.8', debounceMs: 200 });
+  assert.deepEqual(lc.clientOptions.initializationOptions, { targetFluxVersion: '2.8', schemaSource: 'auto', debounceMs: 50, diagnosticsScope: 'workspace' });
   assert.deepEqual(lc.clientOptions.synchronize, { configurationSection: 'fluxWorkbench' });
   assert.deepEqual((lc.serverOptions as { run: unknown }).run, { module: '/ext/dist/server.js', transport: 1 });
   // Nothing touched the cluster yet: the view was never opened.
@@ -111,6 +111,16 @@ test('opening the view connects, the tree shows the objects, the status bar the 
   assert.match(status.text, /^\$\(cloud\) fake ✓ 6\/6 \$\(error\) 1$/);
   // Stable ids across rebuilds.
   assert.equal((await findObject('Kustomization', 'apps')).id, ks.id);
+});
+
+test('connecting hands the cluster\'s Flux CRDs (from the check, no extra request) to the language server', async () => {
+  const lc = state.languageClients.at(-1);
+  assert.ok(lc);
+  await until('schemas handed over', () => lc.notifications.some((n) => n.method === 'fluxWorkbench/clusterSchemas'));
+  const sent = lc.notifications.filter((n) => n.method === 'fluxWorkbench/clusterSchemas').at(-1)!.params as { context: string; crds: Array<{ spec?: { group?: string } }> };
+  assert.equal(sent.context, 'fake');
+  assert.ok(sent.crds.length > 0, 'the fixture serves Flux CRDs');
+  assert.ok(sent.crds.every((c) => (c.spec?.group ?? '').endsWith('fluxcd.io')), 'only Flux CRDs are handed over');
 });
 
 test('reconcile from a tree node patches the object and reports success', async () => {

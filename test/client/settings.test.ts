@@ -17,7 +17,7 @@ test('defaults when nothing is set', () => {
   assert.equal(s.fluxNamespace, 'flux-system');
   assert.equal(s.reconcileTimeoutMs, 5 * 60_000);
   assert.equal(s.requestTimeoutMs, 30_000);
-  assert.equal(s.debounceMs, 200);
+  assert.equal(s.debounceMs, 50);
   assert.equal(s.kubeconfig, undefined);
   assert.equal(s.context, undefined);
   assert.deepEqual(s.namespaces, []);

@@ -3,7 +3,7 @@
  * extension imports this module with `import()` only when the Flux view opens or a cluster
  * command runs, so YAML editing never pays for loading the Kubernetes client.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { checkFlux, type FluxCheck } from '../../../server/src/cluster/check';
 import { ClusterConnection } from '../../../server/src/cluster/connection';
 import { listContexts, loadKubeConfig, type KubeContextInfo } from '../../../server/src/cluster/kubeconfig';
@@ -18,6 +18,11 @@ export { explain, formatExplanation } from '../../../server/src/cluster/explain'
 export { getObject } from '../../../server/src/cluster/get';
 export { buildExplorerTree, connectionLine, loadChildren, nodeContext } from '../../../server/src/cluster/explorer-model';
 export { formatTrace, trace } from '../../../server/src/cluster/trace';
+export { LogTail } from '../../../server/src/cluster/logs/tail';
+export { controllerPods } from '../../../server/src/cluster/logs/pods';
+export { renderLogEntry } from '../../../server/src/cluster/logs/parse';
+export { logTargetFor } from '../../../server/src/cluster/logs/target';
+export { decryptCheck, formatDecryptReport } from '../../../server/src/cluster/decrypt';
 
 /** The merged kubeconfig for the settings and $KUBECONFIG, and its contexts. Throws ClusterCallError. */
 export function openKubeConfig(s: FluxSettings, env: string | undefined): { kubeConfig: KubeConfig; contexts: KubeContextInfo[] } {
@@ -42,6 +47,8 @@ export class ClusterSession {
   readonly cache: FluxWatchCache;
   check?: FluxCheck;
   checkError?: string;
+  /** The Flux CRDs the last check read (handed to the language server as the schema source). */
+  fluxCrds?: V1CustomResourceDefinition[];
   private disposed = false;
 
   /** Throws ClusterCallError when the context does not exist. */
@@ -64,8 +71,9 @@ export class ClusterSession {
   /** Re-runs the Flux check; failures are kept as checkError, never thrown. */
   async refreshCheck(): Promise<void> {
     try {
-      const check = await checkFlux(this.conn);
-      if (!this.disposed) { this.check = check; this.checkError = undefined; }
+      let crds: V1CustomResourceDefinition[] | undefined;
+      const check = await checkFlux(this.conn, { onCrds: (all) => { crds = all.filter((c) => (c.spec?.group ?? '').endsWith('fluxcd.io')); } });
+      if (!this.disposed) { this.check = check; this.checkError = undefined; this.fluxCrds = crds; }
     } catch (err) {
       if (!this.disposed) this.checkError = err instanceof Error ? err.message : String(err);
     }

@@ -114,7 +114,7 @@ function parseArgs(args: string[]): { pos: string[]; flags: Flags } {
  * Loads the kubeconfig (--kubeconfig, else $KUBECONFIG with several files merged like kubectl,
  * else ~/.kube/config) and selects --context on an in-memory copy: the file is never rewritten.
  */
-function loadKubeConfig(flags: Flags): KubeConfig {
+function loadKubeConfig(flags: Pick<Flags, 'kubeconfig' | 'context'>): KubeConfig {
   let kc: KubeConfig;
   try {
     if (flags.kubeconfig && !fs.existsSync(flags.kubeconfig)) throw new ClusterCallError('unreachable', `kubeconfig ${flags.kubeconfig} does not exist`);
@@ -132,6 +132,15 @@ function loadKubeConfig(flags: Flags): KubeConfig {
   }
   if (!kc.getCurrentCluster()) throw new ClusterCallError('unreachable', 'kubeconfig has no current context/cluster; pass --context or --kubeconfig');
   return kc;
+}
+
+/**
+ * A cluster connection for the other CLI adapters (logs, decrypt-check): the kubeconfig loaded as above,
+ * the chosen context and the Flux namespace. Throws ClusterCallError ('unreachable') when no config fits.
+ */
+export function clusterAccessFor(o: { kubeconfig?: string; context?: string; fluxNamespace?: string; signal?: AbortSignal; requestTimeoutMs?: number }): { conn: ClusterAccess; context: string } {
+  const kubeConfig = loadKubeConfig(o);
+  return { conn: { kubeConfig, fluxNamespace: o.fluxNamespace ?? DEFAULT_FLUX_NAMESPACE, signal: o.signal, requestTimeoutMs: o.requestTimeoutMs }, context: kubeConfig.getCurrentContext() };
 }
 
 function actionExit(r: ActionResult): number {

@@ -158,6 +158,8 @@ export interface CheckOptions {
   /** Poll interval while waiting (default 5 s, like `flux check --poll-interval`). */
   pollMs?: number;
   signal?: AbortSignal;
+  /** Receives the Flux CRD list read for the check, so a caller (the explorer's schema hand-over) needs no second request. */
+  onCrds?: (crds: V1CustomResourceDefinition[]) => void;
 }
 
 /** The API server's gitVersion, or undefined when `/version` is not readable (judged as unknown, not as failed). */
@@ -182,6 +184,7 @@ export async function checkFlux(conn: ClusterAccess, opts: CheckOptions = {}): P
   } catch (err) {
     throw toClusterError(err, 'CustomResourceDefinitions');
   }
+  opts.onCrds?.(crds);
   const deadline = Date.now() + (opts.waitMs ?? 0);
   for (;;) {
     let deployments: V1Deployment[];

@@ -27,7 +27,9 @@ export class LineIndex {
       if (this.starts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo]! };
+    // Between the \r and the \n of a CRLF is not a position an editor has: the end of the line is.
+    const between = o > 0 && this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13 && o - 1 >= this.starts[lo]!;
+    return { line: lo, character: o - this.starts[lo]! - (between ? 1 : 0) };
   }
 
   offsetAt(pos: Position): number {

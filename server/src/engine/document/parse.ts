@@ -3,9 +3,10 @@
  * the GVK read from each document's apiVersion and kind (never from the file name), and a
  * per-(uri, version) cache.
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
-import type { Range } from '../types';
+import type { FluxDiagnostic, Range } from '../types';
+import { documentStarts, parseChunks, PARSE_OPTIONS, type ChunkCache } from './chunks';
 import { LineIndex } from './line-index';
 
 /** toJS alias expansions allowed per document: an alias bomb stops here instead of eating memory. */
@@ -51,6 +52,8 @@ export interface FluxDocument {
    */
   partial?: boolean;
   textRanges?: TextRanges;
+  /** Memoized per parse (see DocMemo); documents of successive versions with the same text share it. */
+  readonly shared?: DocMemo;
 }
 
 /** Offsets [start, end) of the fields read from a partial document's text. */
@@ -80,7 +83,11 @@ export interface ParsedFile {
   text: string;
   lineIndex: LineIndex;
   documents: FluxDocument[];
-  /** A Go/Helm template file: lines that start with `{{`. Such files are not judged as YAML. */
+  /**
+   * A Helm chart template: a file in a `templates/` folder with lines that start with `{{`. Such files are not
+   * judged as YAML. (`{{ }}` elsewhere, e.g. in a HelmRelease's values, never switches the analysis off; a
+   * document that does not parse because of template syntax is handled per document, see templateDocument.)
+   */
   isTemplate: boolean;
   /** The file has at least one Flux document, or looks like one textually. */
   looksFlux: boolean;
@@ -96,6 +103,28 @@ export interface ParsedFile {
 }
 
 const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
+/** A chart's templates folder (by path: the uri or file path has a `templates` segment). */
+const TEMPLATES_FOLDER = /(^|[/\\])templates[/\\]/;
+
+/** Whether a file is a Helm chart template: in a `templates/` folder, with template lines. */
+export function isChartTemplate(text: string, uri: string | undefined): boolean {
+  return uri !== undefined && TEMPLATES_FOLDER.test(uri) && TEMPLATE_LINE.test(text);
+}
+
+/**
+ * Whether a document fails to parse because of template syntax outside scalars: it has YAML errors and one of
+ * them is on (or right after) a line holding `{{`. A genuine YAML error elsewhere in a document whose values
+ * carry chart templating in block scalars is still a YAML error.
+ */
+export function templateDocument(file: ParsedFile, doc: FluxDocument): boolean {
+  if (doc.partial) return false;
+  for (const e of doc.errors) {
+    if (e.code === 'DUPLICATE_KEY') continue;
+    const line = file.lineIndex.positionAt(e.start).line;
+    for (let l = Math.max(0, line - 1); l <= line; l++) if (file.lineIndex.lineText(l).includes('{{')) return true;
+  }
+  return false;
+}
 const FLUX_API_VERSION_TEXT = /^[ \t]*apiVersion:[ \t]*["']?[a-z.]+\.fluxcd\.io\//m;
 
 function scalarString(map: YAMLMap, key: string): string | undefined {
@@ -143,6 +172,18 @@ function duplicateKeys(root: Node | null, errors: YamlProblem[]): void {
 }
 
 /**
+ * What is memoized per document parse: its plain value (value() and aliasLimitExceeded()) and, for the analysis,
+ * its diagnostics (see analyze.ts). Shared by the versions of a file that reuse the parse (see chunks.ts).
+ */
+export interface DocMemo {
+  memo?: { v: unknown; bomb: boolean };
+  /** The document's diagnostics, for the settings in `key`, with ranges as at line `line`. */
+  diagnostics?: { key: unknown; line: number; list: readonly FluxDiagnostic[] };
+  /** The schema registry the diagnostics were computed with. */
+  registry?: unknown;
+}
+
+/**
  * A document of a parsed file. A class rather than an object literal with closures: per-document closures
  * (value(), aliasLimitExceeded()) made V8 promote every parse tree to the old generation during a burst of
  * analyses (opening a workspace), which grew the language server's heap by ~40 MB of garbage.
@@ -159,8 +200,6 @@ class ParsedDocument implements FluxDocument {
   isSops = false;
   partial?: boolean;
   textRanges?: TextRanges;
-  private memo: { v: unknown; bomb: boolean } | undefined;
-
   constructor(
     readonly index: number,
     readonly yaml: Document.Parsed,
@@ -168,17 +207,20 @@ class ParsedDocument implements FluxDocument {
     readonly endOffset: number,
     readonly range: Range,
     readonly errors: YamlProblem[],
+    /** The memoized plain value; shared by the documents built from one cached parse (see chunks.ts). */
+    readonly shared: DocMemo = {},
   ) {}
 
   private compute(): { v: unknown; bomb: boolean } {
-    if (!this.memo) {
+    if (!this.shared.memo && this.errors.some((e) => e.code === 'RECURSIVE_ALIAS')) this.shared.memo = { v: undefined, bomb: false };
+    if (!this.shared.memo) {
       try {
-        this.memo = { v: this.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
+        this.shared.memo = { v: this.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
       } catch (err) {
-        this.memo = { v: undefined, bomb: /excessive alias/i.test(err instanceof Error ? err.message : '') };
+        this.shared.memo = { v: undefined, bomb: /excessive alias/i.test(err instanceof Error ? err.message : '') };
       }
     }
-    return this.memo;
+    return this.shared.memo;
   }
 
   value(): unknown {
@@ -200,15 +242,61 @@ function identify(doc: FluxDocument): void {
   if (doc.isFlux && doc.kind) doc.kindInfo = findKind(doc.kind, group);
 }
 
-function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex): FluxDocument {
-  const [start, , end] = doc.range;
-  const contents = doc.contents as Node | null;
+/**
+ * Aliases inside the node their anchor names (`a: &a [*a]`): a recursive structure, which no Kubernetes object
+ * can hold, and which the yaml package expands in cubic time (300 such aliases took 2.7 s). One problem per
+ * document, on the first such alias.
+ */
+function recursiveAlias(root: Node | null, errors: YamlProblem[]): void {
+  const open = new Map<string, number>();
+  const stack: Array<{ n: unknown; exit?: string }> = [{ n: root }];
+  while (stack.length > 0) {
+    const { n, exit } = stack.pop()!;
+    if (exit !== undefined) {
+      const c = (open.get(exit) ?? 1) - 1;
+      if (c === 0) open.delete(exit); else open.set(exit, c);
+      continue;
+    }
+    if (isAlias(n)) {
+      if (open.has(n.source) && n.range) {
+        errors.push({
+          start: n.range[0], end: Math.max(n.range[1], n.range[0] + 1), code: 'RECURSIVE_ALIAS',
+          message: `Alias *${n.source} is inside the node anchored &${n.source}: a recursive structure, which a Kubernetes object cannot hold`,
+        });
+        return;
+      }
+      continue;
+    }
+    if (!n || typeof n !== 'object') continue;
+    const anchor = (n as { anchor?: unknown }).anchor;
+    if (typeof anchor === 'string' && (isMap(n) || isSeq(n))) {
+      open.set(anchor, (open.get(anchor) ?? 0) + 1);
+      stack.push({ n: undefined, exit: anchor });
+    }
+    if (isMap(n)) {
+      for (let i = n.items.length - 1; i >= 0; i--) { const p = n.items[i]!; stack.push({ n: p.value }, { n: p.key }); }
+    } else if (isSeq(n)) {
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push({ n: n.items[i] });
+    }
+  }
+}
+
+/** The parser's errors of a document, its duplicate keys and (with `anchors`) a recursive alias, in offset order. */
+export function documentProblems(doc: Document.Parsed, anchors = true): YamlProblem[] {
   const errors: YamlProblem[] = doc.errors.map((e) => ({
     start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), code: e.code, message: e.message.split('\n')[0]!,
   }));
-  duplicateKeys(contents, errors);
+  duplicateKeys(doc.contents as Node | null, errors);
+  if (anchors) recursiveAlias(doc.contents as Node | null, errors);
   if (errors.length > 1) errors.sort((a, b) => a.start - b.start);
-  const out = new ParsedDocument(index, doc, start, end, lineIndex.range(start, end), errors);
+  return errors;
+}
+
+/** The FluxDocument of a parsed YAML document; `errors` and `memo` come from a cached parse (chunks.ts). */
+export function buildDocument(doc: Document.Parsed, index: number, lineIndex: LineIndex, errors: YamlProblem[], memo?: DocMemo): FluxDocument {
+  const [start, , end] = doc.range;
+  const contents = doc.contents as Node | null;
+  const out = new ParsedDocument(index, doc, start, end, lineIndex.range(start, end), errors, memo);
   if (isMap(contents)) {
     out.apiVersion = scalarString(contents, 'apiVersion');
     out.kind = scalarString(contents, 'kind');
@@ -269,9 +357,28 @@ export function nestingDepthExceeds(text: string, limit: number): boolean {
 
 /** Parses a file without the cache. Never throws. */
 export function parseText(text: string, uri?: string, version?: number): ParsedFile {
+  return drain(parseTextSteps(text, uri, version));
+}
+
+/** Runs a step generator (parseTextSteps, analyzeSteps) to its end. */
+export function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * parseText as a generator that yields between the documents it parses, when `chunks` is given: the documents
+ * are then parsed one by one, reusing the parses of `chunks.prev` for unchanged document texts and recording
+ * every parse in `chunks.next` (see chunks.ts).
+ */
+export function* parseTextSteps(
+  text: string, uri?: string, version?: number, chunks?: { prev?: ChunkCache; next: ChunkCache },
+): Generator<void, ParsedFile> {
   const lineIndex = new LineIndex(text);
   const base = { uri, version, text, lineIndex, documents: [] as FluxDocument[] };
-  const isTemplate = TEMPLATE_LINE.test(text);
+  const isTemplate = isChartTemplate(text, uri);
   if (text.indexOf('\u0000') >= 0) {
     return { ...base, isTemplate, looksFlux: false, fatal: 'binary content (NUL bytes): not a YAML file' };
   }
@@ -282,6 +389,20 @@ export function parseText(text: string, uri?: string, version?: number): ParsedF
   }
   const structure = measureStructure(text);
   if (structure.lines > MAX_STRUCTURE_LINES) return parseHuge(text, uri, version, isTemplate, structure, lineIndex);
+  const starts = chunks ? documentStarts(text, structure.boundaries) : undefined;
+  if (chunks && starts) {
+    let documents: FluxDocument[] | undefined;
+    try {
+      documents = yield* parseChunks(text, starts, lineIndex, chunks.prev, chunks.next);
+    } catch {
+      documents = undefined;
+    }
+    if (documents) {
+      const looksFlux = documents.some((d) => d.isFlux) || FLUX_API_VERSION_TEXT.test(text);
+      return { ...base, documents, isTemplate, looksFlux };
+    }
+    chunks.next.clear();
+  }
   return parseYaml(text, { uri, version, text, lineIndex, documents: [] }, isTemplate);
 }
 
@@ -289,12 +410,13 @@ function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlu
   const { lineIndex } = base;
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { merge: true, uniqueKeys: false, prettyErrors: false, logLevel: 'silent', strict: false });
+    const parsed = parseAllDocuments(text, PARSE_OPTIONS);
     docs = Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
   } catch (err) {
     return { ...base, isTemplate, looksFlux: false, fatal: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };
   }
-  const documents = docs.map((d, i) => buildDocument(d, i, lineIndex));
+  const anchors = text.includes('&');
+  const documents = docs.map((d, i) => buildDocument(d, i, lineIndex, documentProblems(d, anchors)));
   const looksFlux = documents.some((d) => d.isFlux) || FLUX_API_VERSION_TEXT.test(text);
   return { ...base, documents, isTemplate, looksFlux };
 }
@@ -305,6 +427,20 @@ function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlu
  * are only partly parsed, so a 10 MB file takes seconds, not a minute.
  */
 export const MAX_STRUCTURE_LINES = 100_000;
+
+/** Lines longer than this may count as several structure lines (see measureStructure). */
+const LONG_LINE = 200;
+/** Flow indicators (`,[]{}`) per structure line: measured, a flow item takes the parser ~40 % of a block line's time. */
+const FLOW_ITEMS_PER_LINE = 2;
+
+function flowIndicators(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 91 || c === 93 || c === 123 || c === 125) n++;
+  }
+  return n;
+}
 
 interface Structure {
   /** Lines of YAML structure: not blank, not a comment, not inside a block scalar. */
@@ -339,7 +475,10 @@ export function measureStructure(text: string): Structure {
     if (indent === 0 && c === 45 && text.startsWith('---', i) && (end - i === 3 || /\s/.test(text[i + 3]!))) {
       boundaries.push({ offset: i, linesBefore: lines });
     }
-    lines++;
+    // A long line holding a flow collection costs the parser what many short lines do: it counts as one line
+    // per FLOW_ITEMS_PER_LINE flow indicators, so a 1 MB one-line structure cannot slip past the limit (a long
+    // plain scalar stays one line: it is cheap).
+    lines += end - j > LONG_LINE ? Math.max(1, Math.ceil(flowIndicators(text, j, end) / FLOW_ITEMS_PER_LINE)) : 1;
     // A block scalar starts here when the line (not too long to be a key line) ends in an indicator.
     if (end - j < 512) {
       const line = text.slice(j, end);
@@ -476,13 +615,16 @@ interface CacheEntry {
   file: ParsedFile;
   /** Seen in more than one version: the document is being edited, and its tree is worth keeping. */
   edited: boolean;
+  /** The parses of the file's documents, for the next version's incremental parse (see chunks.ts). */
+  chunks: ChunkCache;
 }
 
 const cache = new Map<string, CacheEntry>();
 
 /**
  * Parses a file, cached per (uri, version): a request for the same version returns the same ParsedFile; a new
- * version replaces the old one. Without uri and version nothing is cached.
+ * version replaces the old one, re-parsing only the documents whose text changed (chunks.ts). Without uri and
+ * version nothing is cached.
  *
  * Memory: a parse tree is ~100 times the size of its text. Only the trees of documents being edited (seen in a
  * second version) are kept, up to EDITED_LIMIT; a document that was only opened keeps its tree until another
@@ -491,8 +633,19 @@ const cache = new Map<string, CacheEntry>();
  * garbage until a full collection (the language server's RSS grew by ~40 MB).
  */
 export function parseFile(text: string, opts: { uri?: string; version?: number } = {}): ParsedFile {
+  return drain(parseFileSteps(text, opts));
+}
+
+/** The cached parse of this version, if there is one (no parsing). */
+export function cachedParse(text: string, uri: string, version: number): ParsedFile | undefined {
+  const hit = cache.get(uri);
+  return hit && hit.file.version === version && hit.source === text ? hit.file : undefined;
+}
+
+/** parseFile as a generator yielding between the documents it parses (see parseTextSteps). */
+export function* parseFileSteps(text: string, opts: { uri?: string; version?: number } = {}): Generator<void, ParsedFile> {
   const { uri, version } = opts;
-  if (uri === undefined || version === undefined) return parseText(text, uri, version);
+  if (uri === undefined || version === undefined) return yield* parseTextSteps(text, uri, version);
   const hit = cache.get(uri);
   if (hit && hit.file.version === version && hit.source === text) {
     cache.delete(uri);
@@ -502,9 +655,13 @@ export function parseFile(text: string, opts: { uri?: string; version?: number }
   const edited = hit !== undefined && (hit.edited || hit.file.version !== version);
   // Drop the trees of other documents that were only opened, before this parse allocates a new one.
   for (const [u, e] of cache) if (!e.edited && u !== uri) cache.delete(u);
+  const chunks: ChunkCache = new Map();
+  const file = yield* parseTextSteps(text, uri, version, { prev: hit?.chunks, next: chunks });
+  // Another step generator may have parsed a newer version meanwhile: the newest version wins.
+  const now = cache.get(uri);
+  if (now && now !== hit && now.file.version !== undefined && now.file.version > version) return file;
   cache.delete(uri);
-  const file = parseText(text, uri, version);
-  cache.set(uri, { source: text, file, edited });
+  cache.set(uri, { source: text, file, edited, chunks });
   while (cache.size > EDITED_LIMIT + 1) cache.delete(cache.keys().next().value as string);
   return file;
 }

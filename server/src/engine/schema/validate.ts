@@ -323,6 +323,8 @@ function checkObject(node: SchemaNode, value: Record<string, unknown>, path: Pat
     || node.properties === undefined;
   const known = Object.keys(props);
   for (const [k, v] of Object.entries(value)) {
+    // Past the error limit nothing more is reported: stop (a map of 90,000 unknown keys took seconds).
+    if (ctx.errors.length >= ctx.max) break;
     if (path.length === 0 && k === 'status' && ctx.skipStatus) continue;
     const p = [...path, k];
     if (Object.hasOwn(props, k)) {
