@@ -71,6 +71,18 @@ function gc(): void {
 
 function mb(bytes: number): string { return `${(bytes / 1024 / 1024).toFixed(1)} MB`; }
 
+type TreeNode = import('../../server/src/cluster/explorer-model').ExplorerNode;
+
+/** The node with this id in a tree model (depth first). */
+function find(nodes: readonly TreeNode[], id: string): TreeNode | undefined {
+  for (const n of nodes) {
+    if (n.id === id) return n;
+    const c = n.children ? find(n.children, id) : undefined;
+    if (c) return c;
+  }
+  return undefined;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -129,14 +141,6 @@ export async function benchCluster(): Promise<Record<string, string | number>> {
     const mem = process.memoryUsage();
 
     // Watch event -> model latency.
-    const find = (nodes: readonly Node[], id: string): Node | undefined => {
-      for (const n of nodes) {
-        if (n.id === id) return n;
-        const c = n.children ? find(n.children, id) : undefined;
-        if (c) return c;
-      }
-      return undefined;
-    };
     await new Promise((r) => setTimeout(r, 300)); // let the watches open
     const latencies: number[] = [];
     for (let s = 0; s < SAMPLES; s++) {
@@ -233,14 +237,6 @@ export async function benchClusters(clusters = 3): Promise<Record<string, string
     const objects = caches.reduce((n, c) => { const s = c.snapshot(); return n + s.kinds.reduce((m, k) => m + s.objects(k).length, 0); }, 0);
     const contexts = caches.map((_, i) => `cluster-${i}`);
     const buildAll = (): Node[][] => caches.map((c, i) => buildExplorerTree(c.snapshot(), { context: contexts[i]! }));
-    const find = (nodes: readonly Node[], id: string): Node | undefined => {
-      for (const n of nodes) {
-        if (n.id === id) return n;
-        const c = n.children ? find(n.children, id) : undefined;
-        if (c) return c;
-      }
-      return undefined;
-    };
     await new Promise((r) => setTimeout(r, 300));
     const latencies: number[] = [];
     for (let s = 0; s < SAMPLES; s++) {
