@@ -14,6 +14,9 @@ const common = {
   logLevel: 'warning',
   minify: process.env.FW_MINIFY !== '0',
   keepNames: true,
+  // ESM-only dependencies (openpgp's node build) call createRequire(import.meta.url): give the CJS bundles a value.
+  define: { 'import.meta.url': '__fwImportMetaUrl' },
+  banner: { js: 'var __fwImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
 };
 
 await Promise.all([
@@ -22,6 +25,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode', './cluster/runtime'] }),
   build({ ...common, entryPoints: ['client/src/cluster/runtime.ts'], outfile: 'dist/cluster/runtime.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } }),
 ]);
 if (!watch) console.log('built dist/client.js, dist/server.js, dist/cli.js');

@@ -92,6 +92,17 @@ test('Show Logs on a Kustomization follows its controller and its source\'s, bat
   assert.match(state.messages.at(-1)?.text ?? '', /no controller log is being followed/);
 });
 
+test('a context switch stops the log tail', async () => {
+  await cmd('showLogs')({ key: { kind: 'Kustomization', namespace: 'flux-system', name: 'apps' } });
+  await until('following', () => /following/.test(channel().text));
+  server.addContext({ name: 'second' });
+  state.quickPicks.push((items) => (items as Array<{ name: string }>).find((i) => i.name === 'second'));
+  await cmd('selectContext')();
+  await until('stopped on switch', () => /stopped \(the Kubernetes context changed\)/.test(channel().text));
+  state.quickPicks.push((items) => (items as Array<{ name: string }>).find((i) => i.name === 'fake'));
+  await cmd('selectContext')();
+});
+
 test('Check Decryption on a Kustomization: report document and Problems entries; no secret in them', async () => {
   await cmd('checkDecryption')({ key: { kind: 'Kustomization', namespace: 'flux-system', name: 'apps' } });
   const report = await state.providers.get('flux-decrypt')!.provideTextDocumentContent({});

@@ -256,7 +256,9 @@ export class WorkspaceSession {
   }
 
   private send(uri: string, diagnostics: Diagnostic[], version?: number): void {
-    const json = JSON.stringify(diagnostics);
+    // A new version of an open document is always answered (clients wait for the version they sent); otherwise a
+    // file is republished only when its diagnostics changed.
+    const json = `${version ?? ''}:${JSON.stringify(diagnostics)}`;
     if (this.published.get(uri) === json) return;
     this.published.set(uri, json);
     void this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
