@@ -3,23 +3,15 @@
  */
 import type { FluxEvent } from '../../server/src/cluster/events';
 import type { ObjectKey } from '../../server/src/cluster/types';
+import { formatEventsTable } from '../../server/src/cluster/table';
 import { keyLabel } from './targets';
 
-function oneLine(s: string): string {
-  return s.replace(/\s*\r?\n\s*/g, ' ');
-}
-
-/** Events table, oldest first like `flux events`. */
-export function formatEvents(key: ObjectKey, events: readonly FluxEvent[]): string {
+/** Events table, oldest first like `flux events` (the core's one events formatter: relative ages). */
+export function formatEvents(key: ObjectKey, events: readonly FluxEvent[], now: number = Date.now()): string {
   const head = `Events for ${keyLabel(key)} and its source`;
   if (events.length === 0) return `${head}\nno events found\n`;
-  const rows = [['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], ...events.map((e) => [
-    e.lastSeen ?? '-', e.type, e.reason, `${e.involved.kind}/${e.involved.name}`, oneLine(e.message),
-  ])];
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => { widths[i] = Math.max(widths[i] ?? 0, c.length); });
-  const body = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2))).join('').trimEnd());
-  return `${head}\n${body.join('\n')}\n`;
+  const showNamespace = events.some((e) => e.involved.namespace !== key.namespace);
+  return `${head}\n${formatEventsTable(events, { showNamespace, now })}`;
 }
 
 /** Path of a `flux-describe:` document: `/<context>/<Kind>/<namespace>/<name>.yaml`. */

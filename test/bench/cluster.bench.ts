@@ -5,7 +5,11 @@
  * - watch event -> tree model latency: a status change on the server until `buildExplorerTree`
  *   over the batched snapshot shows the new revision, target <= 100 ms (default 100 ms batching);
  * - the time to build the whole tree model once;
- * - RSS and heap of this process after sync.
+ * - RSS and heap of this process after sync;
+ * - several clusters at once (issue 9): the same 10,000 objects split over 3 API servers (3 child
+ *   processes), 3 watch caches started together: initial sync per cluster (target <= 1.5 s each)
+ *   and watch event -> all three trees rebuilt, p95 (target <= 100 ms), next to the same paged
+ *   lists with plain fetch as the peer.
  *
  * Run with `npm run bench` (test/bench/run.ts), or `node --import tsx test/bench/cluster.bench.ts`.
  */
@@ -31,10 +35,15 @@ async function serve(): Promise<void> {
   const { addFluxObject, seedFluxInstall } = await import('../fixture/seed');
   const server = await startApiServer({ historyLimit: 5000 });
   seedFluxInstall(server);
+  // FW_BENCH_SHARE=k/n: this server holds every n-th object starting at k (several clusters).
+  const [shareK, shareN] = (process.env.FW_BENCH_SHARE ?? '0/1').split('/').map(Number) as [number, number];
   let n = 0;
+  let seq = 0;
   for (const [kind, count] of MIX) {
     for (let i = 0; i < count; i++) {
-      const ns = `team-${n % NAMESPACES}`;
+      const global = seq++; // the object's number across all shares: its namespace does not depend on the split
+      if (global % shareN !== shareK) continue;
+      const ns = `team-${global % NAMESPACES}`;
       addFluxObject(server, kind, { namespace: ns, name: `${kind.toLowerCase()}-${i}`, spec: { interval: '10m', url: 'https://example.invalid/repo' }, revision: `main@sha1:${'0'.repeat(40)}` });
       n++;
     }
@@ -43,6 +52,7 @@ async function serve(): Promise<void> {
   process.on('message', (m: ToServer) => {
     if (m.op === 'exit') { void server.close().then(() => process.exit(0)); return; }
     const ns = `team-${m.i % NAMESPACES}`;
+    if (!server.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' }, ns, `gitrepository-${m.i}`)) { send({ op: 'modified', i: -1 }); return; }
     server.patch({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' }, ns, `gitrepository-${m.i}`, {
       status: { artifact: { revision: m.revision } },
     });
@@ -60,6 +70,18 @@ function gc(): void {
 }
 
 function mb(bytes: number): string { return `${(bytes / 1024 / 1024).toFixed(1)} MB`; }
+
+type TreeNode = import('../../server/src/cluster/explorer-model').ExplorerNode;
+
+/** The node with this id in a tree model (depth first). */
+function find(nodes: readonly TreeNode[], id: string): TreeNode | undefined {
+  for (const n of nodes) {
+    if (n.id === id) return n;
+    const c = n.children ? find(n.children, id) : undefined;
+    if (c) return c;
+  }
+  return undefined;
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -119,14 +141,6 @@ export async function benchCluster(): Promise<Record<string, string | number>> {
     const mem = process.memoryUsage();
 
     // Watch event -> model latency.
-    const find = (nodes: readonly Node[], id: string): Node | undefined => {
-      for (const n of nodes) {
-        if (n.id === id) return n;
-        const c = n.children ? find(n.children, id) : undefined;
-        if (c) return c;
-      }
-      return undefined;
-    };
     await new Promise((r) => setTimeout(r, 300)); // let the watches open
     const latencies: number[] = [];
     for (let s = 0; s < SAMPLES; s++) {
@@ -151,7 +165,7 @@ export async function benchCluster(): Promise<Record<string, string | number>> {
     const rebuildMs = performance.now() - tw;
     cache.dispose();
     conn.dispose();
-    return {
+    const single: Record<string, string | number> = {
       objects: synced,
       'initial list+sync (ms, target <= 1500)': Math.round(syncMs),
       'baseline: same paged lists with plain fetch+JSON.parse (ms)': Math.round(rawMs),
@@ -165,10 +179,100 @@ export async function benchCluster(): Promise<Record<string, string | number>> {
       'client heap used after sync': mb(mem.heapUsed),
       'client heap growth for the cache': mb(mem.heapUsed - heapBefore),
     };
-  } finally {
     child.send({ op: 'exit' } satisfies ToServer);
     await new Promise((r) => { child.once('exit', r); setTimeout(r, 3000).unref(); });
+    // Several clusters at once, in the same run (rows self-contained here, whatever run.ts prints).
+    return { ...single, ...await benchClusters(3) };
+  } finally {
+    if (child.connected) child.send({ op: 'exit' } satisfies ToServer);
+    await new Promise((r) => { child.once('exit', r); setTimeout(r, 3000).unref(); });
     if (child.exitCode === null) child.kill();
+  }
+}
+
+/** Forks one bench API server holding share k of n of the objects. */
+function forkServer(k: number, n: number): { child: ChildProcess; next: () => Promise<FromServer> } {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', 'tsx'], env: { ...process.env, FW_CLUSTER_BENCH_SERVER: '1', FW_BENCH_SHARE: `${k}/${n}` }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiters: Array<(m: FromServer) => void> = [];
+  child.on('message', (m: FromServer) => { for (const w of waiters.splice(0)) w(m); });
+  return { child, next: () => new Promise((r) => waiters.push(r)) };
+}
+
+/** 10,000 objects across 3 clusters watched at once; returns the figures by name. */
+export async function benchClusters(clusters = 3): Promise<Record<string, string | number>> {
+  const { ClusterConnection } = await import('../../server/src/cluster/connection');
+  const { FluxWatchCache } = await import('../../server/src/cluster/watch-cache');
+  const { buildExplorerTree, objectNodeId } = await import('../../server/src/cluster/explorer-model');
+  const { FLUX_KINDS } = await import('../../server/src/engine/kinds');
+  type Node = import('../../server/src/cluster/explorer-model').ExplorerNode;
+  const servers = Array.from({ length: clusters }, (_, k) => forkServer(k, clusters));
+  try {
+    const ready = await Promise.all(servers.map((x) => x.next()));
+    const kcs = ready.map((r) => {
+      if (r.op !== 'ready') throw new Error('bench server did not start');
+      const kc = new KubeConfig();
+      kc.loadFromFile(r.kubeconfig);
+      return kc;
+    });
+    // Peer: the same paged lists of every cluster with plain fetch + JSON.parse, concurrently.
+    const rawLists = (kc: KubeConfig): Promise<unknown> => Promise.all(FLUX_KINDS.map(async (k) => {
+      let cont = '';
+      do {
+        const r = await fetch(`${kc.getCurrentCluster()?.server ?? ''}/apis/${k.group}/${k.current}/${k.plural}?limit=500${cont ? `&continue=${cont}` : ''}`, { headers: { Authorization: `Bearer ${kc.getCurrentUser()?.token ?? ''}` } });
+        cont = (JSON.parse(await r.text()) as { metadata?: { continue?: string } }).metadata?.continue ?? '';
+      } while (cont);
+    }));
+    await Promise.all(kcs.map(rawLists));
+    const tr = performance.now();
+    await Promise.all(kcs.map(rawLists));
+    const rawMs = performance.now() - tr;
+    const conns = kcs.map((kc) => new ClusterConnection({ kubeConfig: kc }));
+    const caches = conns.map((c) => new FluxWatchCache(c));
+    const syncMs: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(caches.map((c, i) => c.start().then(() => { syncMs[i] = performance.now() - t0; })));
+    const allMs = performance.now() - t0;
+    const objects = caches.reduce((n, c) => { const s = c.snapshot(); return n + s.kinds.reduce((m, k) => m + s.objects(k).length, 0); }, 0);
+    const contexts = caches.map((_, i) => `cluster-${i}`);
+    const buildAll = (): Node[][] => caches.map((c, i) => buildExplorerTree(c.snapshot(), { context: contexts[i]! }));
+    await new Promise((r) => setTimeout(r, 300));
+    const latencies: number[] = [];
+    for (let s = 0; s < SAMPLES; s++) {
+      const i = ((s * 97) % 1000) * clusters;
+      const target = s % clusters;
+      // GitRepositories come first in MIX (sequence number == index): cluster k holds those with index % clusters == k.
+      const gi = i + target;
+      const revision = `main@sha1:${(s + 1).toString(16).padStart(40, 'b')}`;
+      const id = objectNodeId(contexts[target]!, { kind: 'GitRepository', namespace: `team-${gi % NAMESPACES}`, name: `gitrepository-${gi}` });
+      const expected = `main@sha1:${revision.slice(10, 18)}`;
+      const seen = new Promise<number>((resolve) => {
+        const off = caches[target]!.onDidChange(() => {
+          const trees = buildAll(); // every root rebuilt, as the explorer does on a change
+          if (find(trees[target]!, id)?.description === expected) { off(); resolve(performance.now()); }
+        });
+      });
+      const start = performance.now();
+      servers[target]!.child.send({ op: 'modify', i: gi, revision } satisfies ToServer);
+      latencies.push((await seen) - start);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    latencies.sort((a, b) => a - b);
+    for (const c of caches) c.dispose();
+    for (const c of conns) c.dispose();
+    return {
+      [`${clusters} clusters at once: objects`]: objects,
+      [`${clusters} clusters: initial sync per cluster (ms, target <= 1500 each)`]: syncMs.map((x) => Math.round(x)).join(' / '),
+      [`${clusters} clusters: all synced (ms)`]: Math.round(allMs),
+      [`${clusters} clusters: peer, same paged lists with plain fetch+JSON.parse (ms)`]: Math.round(rawMs),
+      [`${clusters} clusters: watch event -> all trees rebuilt p50 (ms)`]: Math.round(percentile(latencies, 50)),
+      [`${clusters} clusters: watch event -> all trees rebuilt p95 (ms, target <= 100)`]: Math.round(percentile(latencies, 95)),
+    };
+  } finally {
+    for (const x of servers) x.child.send({ op: 'exit' } satisfies ToServer);
+    await Promise.all(servers.map((x) => new Promise((r) => { x.child.once('exit', r); setTimeout(r, 3000).unref(); })));
+    for (const x of servers) if (x.child.exitCode === null) x.child.kill();
   }
 }
 

@@ -66,9 +66,9 @@ test('formatEvents: aligned table, one line per event, or a no-events line', () 
     { type: 'Warning', reason: 'BuildFailed', message: 'kustomize build failed:\nline2', involved: key, lastSeen: '2025-01-01T00:00:00.000Z', count: 1 },
     { type: 'Normal', reason: 'Succeeded', message: 'ok', involved: { kind: 'GitRepository', namespace: 'apps', name: 'repo' }, count: 1 },
   ];
-  const lines = formatEvents(key, ev).trimEnd().split('\n');
+  const lines = formatEvents(key, ev, Date.parse('2025-01-01T00:05:00.000Z')).trimEnd().split('\n');
   assert.equal(lines.length, 4);
-  assert.match(lines[2] ?? '', /Warning\s+BuildFailed\s+Kustomization\/web\s+kustomize build failed: line2$/);
+  assert.match(lines[2] ?? '', /^5m\s+Warning\s+BuildFailed\s+Kustomization\/web\s+kustomize build failed: line2$/);
   assert.equal(lines[1]?.indexOf('TYPE'), lines[2]?.indexOf('Warning'));
-  assert.match(lines[3] ?? '', /^-\s+Normal/);
+  assert.match(lines[3] ?? '', /^<unknown>\s+Normal/);
 });

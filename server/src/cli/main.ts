@@ -26,13 +26,14 @@ Workspace commands:
                           Live against the cluster when a kubeconfig is found. Exit code 1 when not.
 
 Cluster commands (use --kubeconfig PATH and --context NAME):
-  get [KIND] [-n NS | -A] [--format text|json]
+  get [KIND|all] [NAME] [-n NS | -A] [-l SELECTOR] [--status-selector ready=false] [--watch] [--format text|json]
   reconcile KIND NAME [-n NS] [--with-source] [--force] [--reset] [--timeout 5m]
-  suspend KIND NAME [-n NS]
-  resume KIND NAME [-n NS]
-  events KIND NAME [-n NS]
-  tree kustomization NAME [-n NS]
-  health
+  suspend KIND NAME... | --all [-n NS | -A]
+  resume KIND NAME... | --all [-n NS | -A] [--timeout 5m]
+  events [--for KIND[/NAME]] [-n NS | -A] [--types Normal,Warning]
+  tree KIND NAME [-n NS] [--compact]
+  trace KIND NAME [-n NS] [--api-version V]
+  check | health [--timeout 5m]
   logs [--controller C] [--kind K] [--name N] [-n NS | -A] [--level L] [--follow] [--tail N] [--since D]
 
 Exit codes: 0 success, 1 failure or errors found, 2 usage error, 3 timeout, 4 cluster unreachable or unauthorized.
