@@ -40,6 +40,10 @@ export function activate(extension: vscode.ExtensionContext): void {
   c.registerCommand('addCluster', commands.addCluster);
   c.registerCommand('removeCluster', commands.removeCluster);
   c.registerCommand('trace', commands.trace);
+  c.registerCommand('showLogs', commands.showLogs);
+  c.registerCommand('stopLogs', commands.stopLogs);
+  c.registerCommand('changeLogFilter', commands.changeLogFilter);
+  c.registerCommand('checkDecryption', commands.checkDecryption);
 
   const describe = new DescribeProvider(c);
   c.describe = describe;

@@ -20,6 +20,8 @@ export const SETTING_DEFAULTS = {
   requestTimeoutSeconds: 30,
   'explorer.namespaces': [] as string[],
   'explorer.failingOnly': false,
+  'logs.showNonJson': false,
+  'logs.tailLines': 100,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
@@ -65,6 +67,10 @@ export interface FluxSettings {
   requestTimeoutMs: number;
   namespaces: string[];
   failingOnly: boolean;
+  /** Show controller log lines that are not JSON (raw). */
+  logsShowNonJson: boolean;
+  /** Lines of each controller's log shown when a tail starts. */
+  logsTailLines: number;
   /** Problems with setting values, one line each naming the setting and the fix. */
   problems: string[];
 }
@@ -137,6 +143,8 @@ export function parseSettings(r: SettingsReader, home = ''): FluxSettings {
     requestTimeoutMs: num('requestTimeoutSeconds', SETTING_DEFAULTS.requestTimeoutSeconds, 1) * 1000,
     namespaces,
     failingOnly: bool('explorer.failingOnly', SETTING_DEFAULTS['explorer.failingOnly']),
+    logsShowNonJson: bool('logs.showNonJson', SETTING_DEFAULTS['logs.showNonJson']),
+    logsTailLines: Math.floor(num('logs.tailLines', SETTING_DEFAULTS['logs.tailLines'], 0)),
     problems,
   };
 }

@@ -33,6 +33,7 @@ const SUITES: Array<{ name: string; run: (log: (s: string) => void) => Promise<B
   { name: 'engine and language server (generated fleet, yaml-language-server peer)', run: async (log) => (await import('./fleet.bench')).benchFleet(log) },
   { name: 'cluster (fixture API server)', run: async () => clusterRows(await (await import('./cluster.bench')).benchCluster()) },
   { name: 'schema sources', run: async () => figureRows('schema', await (await import('./schema.bench')).benchSchemaSwitch()) },
+  { name: 'controller logs', run: async () => [(await import('./logs.bench')).benchLogThroughput()] },
 ];
 
 async function main(): Promise<void> {

@@ -70,7 +70,7 @@ after(async () => {
 });
 
 test('activate registers every command and starts the language client over IPC with the settings', async () => {
-  assert.equal(state.commands.size, 19);
+  assert.equal(state.commands.size, 23);
   assert.ok(state.commands.has('fluxWorkbench.reconcile'));
   await until('language client start', () => state.languageClients.some((c) => c.running));
   const lc = state.languageClients[0];

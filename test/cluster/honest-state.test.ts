@@ -117,7 +117,7 @@ describe('bounded load', () => {
     assert.ok(polled[0]!.polling!.lastListAt! <= Date.now());
     // A change in a polled namespace shows up after the next list.
     addGitRepository(server, { name: 'r2', namespace: 'team-151' });
-    await until(cache, (x) => x.objects('GitRepository').length === 2, 3000, 'the next periodic list');
+    await until(cache, (x) => x.objects('GitRepository').length === 2, 15_000, 'the next periodic list');
     const tree = flatten(buildExplorerTree(cache.snapshot(), { context: 'fake', now: Date.now() }));
     assert.ok(tree.some((n) => /listed every/i.test(`${n.label} ${n.description ?? ''}`) && /ago/.test(`${n.label} ${n.description ?? ''}`)), 'the tree says how fresh a polled kind is');
   });

@@ -174,3 +174,16 @@ describe('flux-workbench logs', () => {
     assert.equal(await runLogsCommand(['--kubeconfig', '/nonexistent/kubeconfig'], { stdout: sinkW, stderr: sinkW }), 4);
   });
 });
+
+test('logTargetFor: the object\'s controller and its source\'s, lines about either', async () => {
+  const { logTargetFor } = await import('../../server/src/cluster/logs/target');
+  const t = logTargetFor({ kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }, {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'apps', namespace: 'flux-system' },
+    spec: { sourceRef: { kind: 'GitRepository', name: 'repo' } },
+  });
+  assert.deepEqual(t.controllers, ['kustomize-controller', 'source-controller']);
+  const mk = (kind: string, name: string) => parseLogLine(JSON.stringify({ level: 'info', msg: 'x', controllerKind: kind, name, namespace: 'flux-system' }));
+  assert.equal(matchesFilter(mk('GitRepository', 'repo'), t.filter), true);
+  assert.equal(matchesFilter(mk('Kustomization', 'apps'), t.filter), true);
+  assert.equal(matchesFilter(mk('Kustomization', 'other'), t.filter), false);
+});

@@ -165,6 +165,7 @@ export interface Locator {
   first(): Locator;
   nth(i: number): Locator;
   click(o?: { button?: 'left' | 'right'; timeout?: number }): Promise<void>;
+  fill(value: string): Promise<void>;
   hover(o?: { timeout?: number }): Promise<void>;
   waitFor(o?: { state?: 'attached' | 'detached' | 'visible' | 'hidden'; timeout?: number }): Promise<void>;
   allInnerTexts(): Promise<string[]>;

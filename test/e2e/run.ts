@@ -174,6 +174,24 @@ describe('Flux Workbench in code-server (e2e)', { timeout: 15 * 60_000 }, () => 
     assert.ok(rows.some((r) => /v2beta1/.test(r)), rows.join('\n'));
   });
 
+  scenario('the Problems panel lists cross-file problems of files that were never opened', async () => {
+    await command('View: Focus Problems (Errors, Warnings, Infos)');
+    // fleet/ (never opened here) holds one mistake per cross-file rule; the workspace scan publishes them all.
+    // The list is virtualized: filter it to the fleet's cluster folder so its rows are rendered.
+    const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    await filter.fill('clusters/staging');
+    try {
+      const rows = await until('the fleet folder\'s problems in the Problems panel', async () => {
+        const r = await problems();
+        return r.some((x) => /does not exist in this repository/.test(x)) && r.some((x) => /dependsOn forms a cycle/.test(x)) ? r : undefined;
+      });
+      assert.ok(rows.some((r) => /depends on Kustomization flux-system\/databases/.test(r)), rows.join('\n'));
+      await shot('fleet-problems-filtered');
+    } finally {
+      await filter.fill('');
+    }
+  });
+
   scenario('hover on spec.url shows the field, its type and the documentation link', async () => {
     await gotoLine(9);
     await page.locator('.monaco-editor .view-line span:has-text("url")').first().hover();

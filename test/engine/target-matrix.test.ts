@@ -114,3 +114,37 @@ describe('fields newer than the target (bundled schemas)', () => {
     });
   }
 });
+
+describe('Flux 2.9 additions with the bundled (2.8) schemas', () => {
+  const engineFor = async (target: string) => {
+    const { FluxEngine } = await import('../../server/src/engine/engine');
+    const e = new FluxEngine();
+    e.configure({ targetFluxVersion: target });
+    return e;
+  };
+  const SCHEMA_CODES = new Set(['flux/unknown-field', 'flux/schema-enum', 'flux/missing-required']);
+  const DOCS: Array<[string, string]> = [
+    ['Receiver generic-oidc without secretRef', obj('notification.toolkit.fluxcd.io/v1', 'Receiver',
+      '  type: generic-oidc\n  oidcProviders:\n    - issuerURL: https://token.actions.githubusercontent.com\n  resources:\n    - kind: GitRepository\n      name: repo\n')],
+    ['Provider type zoom', obj('notification.toolkit.fluxcd.io/v1beta3', 'Provider', '  type: zoom\n  secretRef:\n    name: zoom\n')],
+    ['GitRepository provider aws', obj('source.toolkit.fluxcd.io/v1', 'GitRepository', '  interval: 5m\n  url: https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/app\n  provider: aws\n')],
+    ['Kustomization ignore, buildMetadata, postBuild.substituteStrategy', obj('kustomize.toolkit.fluxcd.io/v1', 'Kustomization',
+      '  interval: 10m\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: repo\n  ignore: "*.md"\n  buildMetadata:\n    - originAnnotations\n  postBuild:\n    substituteStrategy: Strict\n')],
+    ['HelmRelease postRenderStrategy, valuesFrom[].literal', obj('helm.toolkit.fluxcd.io/v2', 'HelmRelease',
+      '  interval: 10m\n  chartRef:\n    kind: OCIRepository\n    name: app\n  postRenderStrategy: Kustomize\n  valuesFrom:\n    - kind: ConfigMap\n      name: values\n      literal: "x"\n')],
+    ['OCIRepository verify.trustedRootSecretRef', obj('source.toolkit.fluxcd.io/v1', 'OCIRepository',
+      '  interval: 5m\n  url: oci://ghcr.io/org/app\n  verify:\n    provider: cosign\n    trustedRootSecretRef:\n      name: root\n')],
+  ];
+  for (const [name, text] of DOCS) {
+    it(`${name}: findings at 2.8, none at 2.9`, async () => {
+      const at = async (t: string): Promise<string[]> => (await engineFor(t)).diagnostics(text, `/r/${t}.yaml`).filter((d) => SCHEMA_CODES.has(d.code)).map((d) => d.message);
+      assert.ok((await at('2.8')).length > 0, 'the bundled 2.8 schema rejects it');
+      assert.deepEqual(await at('2.9'), []);
+    });
+  }
+  it('a 2.9 Receiver of another type still needs its secretRef (the CEL rule says it once)', async () => {
+    const e = await engineFor('2.9');
+    const d = e.diagnostics(obj('notification.toolkit.fluxcd.io/v1', 'Receiver', '  type: github\n  resources:\n    - kind: GitRepository\n      name: repo\n'), '/r/x.yaml');
+    assert.deepEqual(d.filter((x) => x.code === 'flux/receiver-secret' || x.code === 'flux/missing-required').map((x) => x.code), ['flux/receiver-secret']);
+  });
+});

@@ -33,8 +33,9 @@ describe('language server: schema sources', () => {
       && unknownField(m.params as { diagnostics: Diag[] }) === 0);
     client.notify('fluxWorkbench/clusterSchemas', { context: 'prod', fluxVersion: 'v2.9.1', crds: [clusterCrd()] });
     await pending;
-    const status = await client.request<{ summary: string; cluster?: string }>('fluxWorkbench/schemaStatus', null);
+    const status = await client.request<{ summary: string; cluster?: string; cel: { evaluated: number; skipped: number } }>('fluxWorkbench/schemaStatus', null);
     assert.equal(status.summary, 'schema: cluster prod, Flux v2.9.1');
+    assert.equal(typeof status.cel.skipped, 'number');
 
     const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 10, character: 4 } });
     assert.match(hover.contents.value, /clusterOnly, a field only this source has/);

@@ -56,6 +56,13 @@ describe('language server: workspace diagnostics from the fleet model', () => {
     await cleared;
   });
 
+  it('every new version of an open document is answered, even with the same diagnostics', async () => {
+    const cm = uri('apps/prod/cm.yaml');
+    const v2 = client.waitForDiagnostics(cm, 2, 30000);
+    client.notify('textDocument/didChange', { textDocument: { uri: cm, version: 2 }, contentChanges: [{ text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n# a comment\n' }] });
+    assert.deepEqual((await v2).diagnostics, []);
+  });
+
   it('a setting change reaches the server without a restart: the target version re-judges every file', async () => {
     const source = uri('infra/source.yaml');
     const before = client.notifications.filter((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as PublishedDiagnostics).uri === source).pop();

@@ -18,6 +18,11 @@ export { explain, formatExplanation } from '../../../server/src/cluster/explain'
 export { getObject } from '../../../server/src/cluster/get';
 export { buildExplorerTree, connectionLine, loadChildren, nodeContext } from '../../../server/src/cluster/explorer-model';
 export { formatTrace, trace } from '../../../server/src/cluster/trace';
+export { LogTail } from '../../../server/src/cluster/logs/tail';
+export { controllerPods } from '../../../server/src/cluster/logs/pods';
+export { renderLogEntry } from '../../../server/src/cluster/logs/parse';
+export { logTargetFor } from '../../../server/src/cluster/logs/target';
+export { decryptCheck, formatDecryptReport } from '../../../server/src/cluster/decrypt';
 
 /** The merged kubeconfig for the settings and $KUBECONFIG, and its contexts. Throws ClusterCallError. */
 export function openKubeConfig(s: FluxSettings, env: string | undefined): { kubeConfig: KubeConfig; contexts: KubeContextInfo[] } {

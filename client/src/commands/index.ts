@@ -8,3 +8,5 @@ export { copyName } from './copy-name';
 export { openDefinition } from './open-definition';
 export { addCluster, removeCluster } from './clusters';
 export { trace } from './trace';
+export { showLogs, stopLogs, changeLogFilter } from './logs';
+export { checkDecryption } from './decrypt';

@@ -78,6 +78,10 @@ export function useSchemaFiles(engine: FluxEngine, paths: readonly string[], pro
  * ClusterCallError (unreachable, unauthorized, forbidden) with its message.
  */
 export async function useClusterSchemas(engine: FluxEngine, context: string | undefined, kubeconfig: string | undefined): Promise<{ kinds: number; label: string }> {
+  // The Kubernetes client (and its undici) needs Node >= 22, like the cluster commands (main.ts).
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    throw new Error(`reading a cluster needs Node.js 22 or newer (this is ${process.version}); pass the CRDs with --schema-from instead (kubectl get crd -o yaml > crds.yaml)`);
+  }
   const { ApiextensionsV1Api } = await import('@kubernetes/client-node');
   const { loadKubeConfig } = await import('../cluster/kubeconfig');
   const { ClusterConnection } = await import('../cluster/connection');

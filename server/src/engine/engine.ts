@@ -57,7 +57,7 @@ export class FluxEngine {
   /** The registry a document is judged by (its cluster folder's workspace CRDs, when clusters differ). */
   private registryFor(uri: string | undefined): SchemaRegistry {
     this.schemaSources.refreshWorkspace();
-    return this.registry.forDocument(uri);
+    return this.registry.forDocument(uri).forTarget(this.settings.targetFluxVersion);
   }
 
   get targetFluxVersion(): string {

@@ -7,6 +7,7 @@
 import { NotificationType, RequestType, type Connection } from 'vscode-languageserver';
 import type { FluxEngine } from '../engine/engine';
 import { BUNDLED_FLUX_VERSION } from '../engine/schema/registry';
+import { CEL_STATS } from '../engine/schema/cel';
 
 export interface ClusterSchemasParams {
   /** The kubeconfig context the CRDs were read from. */
@@ -27,6 +28,8 @@ export interface SchemaStatus {
   bundled: string;
   /** One line for a status bar: the first source in force. */
   summary: string;
+  /** CRD validation rules evaluated / skipped as not judgeable from a file (oldSelf, Kubernetes-only functions). */
+  cel: { evaluated: number; skipped: number; skippedRules: Array<{ rule: string; why: string }> };
 }
 
 export const SchemaStatusRequest = new RequestType<void, SchemaStatus, void>('fluxWorkbench/schemaStatus');
@@ -62,7 +65,11 @@ export function installSchemaSources(connection: Connection, engine: FluxEngine,
     const first = (mode === 'auto' || mode === 'cluster') && clusterLabel ? clusterLabel
       : (mode === 'auto' || mode === 'workspace') && workspace[0] ? `${workspace[0].label}${workspace[0].fluxVersion ? `, Flux ${workspace[0].fluxVersion}` : ''}`
         : bundled;
-    return { mode, ...(clusterLabel ? { cluster: clusterLabel } : {}), workspace, bundled, summary: `schema: ${first}` };
+    const cel = {
+      evaluated: CEL_STATS.evaluated, skipped: CEL_STATS.skipped,
+      skippedRules: [...CEL_STATS.skippedRules].slice(0, 20).map(([rule, why]) => ({ rule, why })),
+    };
+    return { mode, ...(clusterLabel ? { cluster: clusterLabel } : {}), workspace, bundled, summary: `schema: ${first}`, cel };
   });
 
   // CRD files change during the workspace scan and on edits: rebuild once things settle, then re-analyse.

@@ -42,7 +42,10 @@ export class WorkspaceSession {
   private readonly uris = new Map<string, { uri: string; version?: number }>();
   /** What was last published per URI (JSON), to republish only changes. */
   private readonly published = new Map<string, string>();
+  /** Bumped by each publish-all pass (a newer pass supersedes an older one) and by dispose. */
   private generation = 0;
+  /** Bumped by each scan (a newer scan, e.g. after a workspace folder change, supersedes an older one) and by dispose. */
+  private scanGeneration = 0;
   scope: DiagnosticsScope = 'workspace';
   private scanned = false;
 
@@ -96,6 +99,11 @@ export class WorkspaceSession {
 
   fileDeleted(uri: string): void {
     if (this.documents.get(uri)) return;
+    this.forget(uri);
+  }
+
+  /** Drops a file from the model and clears its diagnostics. */
+  private forget(uri: string): void {
     const key = keyOf(uri);
     this.engine.unindexFile(uri);
     const changed = this.engine.setOtherFile(key, false);
@@ -111,18 +119,8 @@ export class WorkspaceSession {
       if (this.scope === 'openFiles') this.clear(uri);
       void this.fileChangedOnDisk(uri).catch((err: unknown) => this.logError(`indexing of ${uri}`, err));
     } else {
-      this.fileDeletedUnsaved(uri);
+      this.forget(uri);
     }
-  }
-
-  private fileDeletedUnsaved(uri: string): void {
-    const key = keyOf(uri);
-    this.engine.unindexFile(uri);
-    const changed = this.engine.setOtherFile(key, false);
-    this.local.delete(key);
-    this.uris.delete(key);
-    this.clear(uri);
-    if (changed) this.schedulePublishAll();
   }
 
   /** Settings that change every file's diagnostics (target version, schema source): analyse everything again. */
@@ -149,7 +147,7 @@ export class WorkspaceSession {
    * then publishes. Says so when it stops at the file limit or skips large files.
    */
   async scan(roots: string[]): Promise<void> {
-    const gen = ++this.generation;
+    const gen = ++this.scanGeneration;
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Flux: indexing the workspace', 0, 'listing files', true);
     try {
@@ -192,7 +190,7 @@ export class WorkspaceSession {
       const texts: Array<[string, string]> = [];
       let i = 0;
       for (const file of files) {
-        if (gen !== this.generation) return;
+        if (gen !== this.scanGeneration) return;
         const key = file.split(path.sep).join('/');
         const uri = pathToFileURL(file).toString();
         if (!YAML.test(file) || this.documents.get(uri)) {
@@ -211,7 +209,7 @@ export class WorkspaceSession {
       }
       i = 0;
       for (const [key, text] of texts) {
-        if (gen !== this.generation) return;
+        if (gen !== this.scanGeneration) return;
         const uri = pathToFileURL(key).toString();
         if (!this.documents.get(uri)) this.update(key, text, uri, undefined);
         if (++i % 100 === 0) {
@@ -228,7 +226,7 @@ export class WorkspaceSession {
         this.connection.console.warn(`flux-workbench: ${large.length} YAML file(s) over ${SCAN_MAX_BYTES / 1048576} MB were not analysed by the workspace scan (open one to analyse it): ${large.slice(0, 5).join(', ')}${large.length > 5 ? ', …' : ''}`);
       }
       this.scanned = true;
-      await this.publishAll(gen);
+      await this.publishAll(++this.generation);
     } finally {
       progress?.done();
     }
@@ -258,7 +256,9 @@ export class WorkspaceSession {
   }
 
   private send(uri: string, diagnostics: Diagnostic[], version?: number): void {
-    const json = JSON.stringify(diagnostics);
+    // A new version of an open document is always answered (clients wait for the version they sent); otherwise a
+    // file is republished only when its diagnostics changed.
+    const json = `${version ?? ''}:${JSON.stringify(diagnostics)}`;
     if (this.published.get(uri) === json) return;
     this.published.set(uri, json);
     void this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
@@ -309,6 +309,7 @@ export class WorkspaceSession {
 
   dispose(): void {
     this.generation++;
+    this.scanGeneration++;
     if (this.publishTimer) clearTimeout(this.publishTimer);
   }
 }

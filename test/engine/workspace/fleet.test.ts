@@ -291,3 +291,13 @@ describe('incremental: an edit re-derives the graph only when it can change', ()
     assert.ok(d.some((x) => x.code === 'flux/path-not-found'), 'the new path is judged');
   });
 });
+
+describe('a workspace that is part of a repository', () => {
+  it('does not judge a spec.path outside the opened folder', () => {
+    const engine = fleet({}).engine;
+    engine.workspace.setRepo({ workspaceRoots: [`${ROOT}/clusters/prod`], gitRoots: [ROOT], remotes: [] });
+    const local = engine.updateFile(ks('apps', './apps/prod'), `${ROOT}/clusters/prod/apps.yaml`).diagnostics;
+    const d = engine.workspaceDiagnostics(`${ROOT}/clusters/prod/apps.yaml`, local);
+    assert.deepEqual(d.filter((x) => x.code === 'flux/path-not-found'), []);
+  });
+});

@@ -44,6 +44,8 @@ export interface LogFilter {
   text?: string;
   /** Show lines that are not JSON (the flux CLI skips them). */
   includeNonJson?: boolean;
+  /** Lines about any of these objects (kind case-insensitive, exact name and namespace): "Show Logs" of an object and its source. */
+  anyOf?: { kind: string; name: string; namespace: string }[];
 }
 
 /** Splits the kubelet timestamp (`2026-01-01T00:00:00.123456789Z `) off a line. */
@@ -81,12 +83,13 @@ export function matchesFilter(e: LogEntry, f: LogFilter): boolean {
   if (f.controllers && f.controllers.length > 0 && !f.controllers.includes(e.controller)) return false;
   if (!e.json) {
     if (!f.includeNonJson) return false;
-    if (f.kind || f.name || (f.namespace && !f.allNamespaces) || f.level) return false;
+    if (f.kind || f.name || (f.namespace && !f.allNamespaces) || f.level || f.anyOf?.length) return false;
   } else {
     if (f.level && e.level !== f.level) return false;
     if (f.kind && (e.kind === undefined || e.kind.toLowerCase() !== f.kind.toLowerCase())) return false;
     if (f.name && e.name !== f.name) return false;
     if (f.namespace && !f.allNamespaces && e.namespace !== f.namespace) return false;
+    if (f.anyOf && f.anyOf.length > 0 && !f.anyOf.some((o) => e.kind?.toLowerCase() === o.kind.toLowerCase() && e.name === o.name && e.namespace === o.namespace)) return false;
   }
   if (f.text) {
     const t = f.text.toLowerCase();

@@ -5,6 +5,7 @@
  */
 import bundledFile from '../../../generated/flux-schemas.json';
 import type { CelValidation, KindSchema, SchemaNode, SchemaType } from './types';
+import { LATER_ADDITIONS } from './field-history';
 
 /** The shape of server/generated/flux-schemas.json. */
 export interface BundledSchemas {
@@ -103,6 +104,9 @@ export class SchemaRegistry {
   private selected?: Layer;
   private views = new Map<number, SchemaRegistry>();
   private modeValue: SchemaSourceMode = 'auto';
+  /** Bundled schemas widened for a target newer than they describe (a view made by forTarget() sets it). */
+  private baseOverlay?: Map<string, KindSchema>;
+  private targetViews?: Map<string, SchemaRegistry>;
   /** Bumped whenever a source or the mode changes, so adapters know to re-analyse. */
   private generationValue = 0;
 
@@ -137,7 +141,36 @@ export class SchemaRegistry {
   getKind(group: string, version: string, kind: string): KindSchema | undefined {
     const k = key(group, version, kind);
     const layer = this.layerOf(k);
-    return layer ? layer.kinds.get(k) : this.base.get(k);
+    return layer ? layer.kinds.get(k) : this.baseOverlay?.get(k) ?? this.base.get(k);
+  }
+
+  /**
+   * The registry for a target Flux version: for a target newer than BUNDLED_FLUX_VERSION, the bundled schemas accept
+   * the fields and enum values later releases added (schema/field-history.ts LATER_ADDITIONS), untyped. Schemas from
+   * the cluster or the workspace are unchanged. This registry itself for older targets.
+   */
+  forTarget(target: string): SchemaRegistry {
+    const additions = LATER_ADDITIONS.filter((a) => compareMinor(target, a.introducedIn) >= 0);
+    if (additions.length === 0) return this;
+    const id = additions.length.toString();
+    // Own cache per registry or view (a view's prototype holds another view's cache).
+    if (!Object.hasOwn(this, 'targetViews') || !this.targetViews) this.targetViews = new Map();
+    let view = this.targetViews.get(id);
+    if (!view) {
+      const overlay = new Map<string, KindSchema>();
+      for (const a of additions) {
+        const k = key(BUNDLED_GROUPS[a.kind] ?? '', a.version, a.kind);
+        const kind = overlay.get(k) ?? this.base.get(k);
+        if (!kind) continue;
+        overlay.set(k, { ...kind, schema: widen(kind.schema, a.path, a) });
+      }
+      // A view shares every map with this registry and only widens some bundled schemas.
+      view = Object.create(this) as SchemaRegistry;
+      view.baseOverlay = overlay;
+      view.targetViews = new Map();
+      this.targetViews.set(id, view);
+    }
+    return view;
   }
 
   /** Which source supplies the schema in effect for this kind/version. */
@@ -297,6 +330,42 @@ export class SchemaRegistry {
     }
     return undefined;
   }
+}
+
+/** The groups of the kinds LATER_ADDITIONS names. */
+const BUNDLED_GROUPS: Record<string, string> = {
+  Receiver: 'notification.toolkit.fluxcd.io', Provider: 'notification.toolkit.fluxcd.io', GitRepository: 'source.toolkit.fluxcd.io',
+  OCIRepository: 'source.toolkit.fluxcd.io', Kustomization: 'kustomize.toolkit.fluxcd.io', HelmRelease: 'helm.toolkit.fluxcd.io',
+};
+
+const compareMinor = (a: string, b: string): number => {
+  const pa = a.replace(/^v/, '').split('.').map(Number);
+  const pb = b.replace(/^v/, '').split('.').map(Number);
+  return (pa[0]! - pb[0]!) || ((pa[1] ?? 0) - (pb[1] ?? 0));
+};
+
+/** A copy of `root` with the field at `path` added (untyped) or its enum widened, and parents' required lists eased. */
+function widen(root: SchemaNode, path: readonly string[], a: { enumValues?: readonly string[]; notRequired?: readonly string[]; introducedIn: string }): SchemaNode {
+  const copy = (n: SchemaNode, i: number): SchemaNode => {
+    const seg = path[i]!;
+    const last = i === path.length - 1;
+    if (seg === '[]') return { ...n, items: n.items ? copy(n.items, i + 1) : n.items };
+    const props = { ...(n.properties ?? {}) };
+    const out: SchemaNode = { ...n, properties: props };
+    if (last) {
+      if (a.notRequired && out.required) out.required = out.required.filter((r) => !a.notRequired!.includes(r));
+      const cur = props[seg];
+      if (a.enumValues) {
+        if (cur?.enum) props[seg] = { ...cur, enum: [...cur.enum, ...a.enumValues.filter((v) => !cur.enum!.includes(v))] };
+      } else if (!cur) {
+        props[seg] = { 'x-kubernetes-preserve-unknown-fields': true, description: `New in Flux ${a.introducedIn}: not in the bundled Flux ${BUNDLED_FLUX_VERSION} schemas, so its value is not checked here (the cluster's or the workspace's CRD checks it).` };
+      }
+      return out;
+    }
+    props[seg] = copy(props[seg] ?? {}, i + 1);
+    return out;
+  };
+  return copy(root, 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@
  * tests from memory). Paths are absolute, with `/` separators.
  */
 import * as posix from 'node:path/posix';
-import { FLUX_KINDS } from '../kinds';
+import { FLUX_KINDS, splitApiVersion } from '../kinds';
+import { isRecord } from '../rules/context';
 import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, type DocFacts, type FileFacts, type GeneratedObject, type KustomizeFacts, type PatchFacts } from './facts';
 import { parsePatchText, patchesOfValue, selects, type ParsedPatch, type PatchSubject } from './patches';
 
@@ -92,10 +93,6 @@ const CLUSTER_SCOPED = new Set([
 
 const FLUX_KIND_NAMES = new Set(FLUX_KINDS.map((k) => k.kind));
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function at(v: unknown, ...path: string[]): unknown {
   let x = v;
   for (const p of path) {
@@ -103,11 +100,6 @@ function at(v: unknown, ...path: string[]): unknown {
     x = x[p];
   }
   return x;
-}
-
-function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 /** A remote URL reduced to `host/path` (scheme, user, port, `.git` and trailing slashes dropped), for comparison. */
@@ -434,9 +426,8 @@ function derive(model: WorkspaceModel, revision: number): Derived {
       const out: BuildItem[] = [];
       for (const name of [...model.filesIn(dir)].sort()) {
         if (name.endsWith('/')) {
-          const sub = posix.join(dir, name.slice(0, -1));
-          if (model.kustomizationIn(sub)) out.push(...buildDir(sub, stack));
-          else out.push(...buildDir(sub, stack));
+          // With a kustomization file the sub-folder is built as a whole; without one, its manifests join.
+          out.push(...buildDir(posix.join(dir, name.slice(0, -1)), stack));
         } else if (/\.ya?ml$/i.test(name)) {
           out.push(...docsOfFile(posix.join(dir, name)));
         }
@@ -445,6 +436,27 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     } finally {
       stack.delete(dir);
     }
+  };
+
+  /**
+   * Adds the resources and generated objects of kustomize components (folders relative to `base`) to `items`
+   * and returns their patches, which apply to everything built with them.
+   */
+  const componentsInto = (base: string, names: readonly string[], items: BuildItem[]): AppliedPatch[] => {
+    const patches: AppliedPatch[] = [];
+    for (const name of names) {
+      if (isRemoteEntry(name)) continue;
+      const cdir = posix.join(base, name);
+      const ck = model.kustomizationIn(cdir);
+      if (!ck?.kustomize) continue;
+      for (const r of ck.kustomize.resources) {
+        const p = posix.join(cdir, r.value);
+        if (!isRemoteEntry(r.value) && model.fileExists(p)) items.push(...docsOfFile(p));
+      }
+      items.push(...generatedItems(ck, ck.kustomize.generated));
+      patches.push(...patchesOf(cdir, ck.path, ck.kustomize.patches));
+    }
+    return patches;
   };
 
   const buildKustomization = (dir: string, f: FileFacts, k: KustomizeFacts, stack: Set<string>): BuildItem[] => {
@@ -457,20 +469,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     };
     for (const r of k.resources) include(r.value);
     items.push(...generatedItems(f, k.generated));
-    const componentPatches: AppliedPatch[] = [];
-    for (const c of k.components) {
-      if (isRemoteEntry(c.value)) continue;
-      const cdir = posix.join(dir, c.value);
-      const ck = model.kustomizationIn(cdir);
-      if (!ck?.kustomize) continue;
-      // A component's resources join the build, and its patches apply to everything built so far.
-      for (const r of ck.kustomize.resources) {
-        const p = posix.join(cdir, r.value);
-        if (!isRemoteEntry(r.value) && model.fileExists(p)) items.push(...docsOfFile(p));
-      }
-      items.push(...generatedItems(ck, ck.kustomize.generated));
-      componentPatches.push(...patchesOf(cdir, ck.path, ck.kustomize.patches));
-    }
+    const componentPatches = componentsInto(dir, k.components.map((c) => c.value), items);
     applyPatches(items, [...patchesOf(dir, f.path, k.patches), ...componentPatches]);
     for (const it of items) {
       if (k.namespace !== undefined && !CLUSTER_SCOPED.has(it.kind)) it.namespace = k.namespace;
@@ -588,6 +587,10 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     if (rel.includes('${')) return { build: { ...build, source: 'unknown' }, items: [] };
     const root = inheritedRoot ?? rootFor(ks, rel);
     const dir = posix.join(root, rel.replace(/^\.?\/*/, '') || '.');
+    // A folder outside every workspace root (the editor opened a sub-folder of the repository) is not known to
+    // the model: what it holds cannot be judged.
+    const roots = model.repoInputs.workspaceRoots;
+    if (roots.length > 0 && !roots.some((r) => isUnder(dir, r))) return { build: { ...build, source: 'unknown' }, items: [] };
     build.root = root;
     build.dir = stripSlash(dir);
     build.dirExists = model.dirExists(build.dir);
@@ -595,18 +598,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const items = buildDir(build.dir, new Set());
     const comps = at(spec, 'components');
     if (Array.isArray(comps)) {
-      for (const c of comps) {
-        if (typeof c !== 'string') continue;
-        const cdir = posix.join(build.dir, c);
-        const ck = model.kustomizationIn(cdir);
-        if (!ck?.kustomize) continue;
-        for (const r of ck.kustomize.resources) {
-          const p = posix.join(cdir, r.value);
-          if (!isRemoteEntry(r.value) && model.fileExists(p)) items.push(...docsOfFile(p));
-        }
-        items.push(...generatedItems(ck, ck.kustomize.generated));
-        applyPatches(items, patchesOf(cdir, ck.path, ck.kustomize.patches));
-      }
+      applyPatches(items, componentsInto(build.dir, comps.filter((c): c is string => typeof c === 'string'), items));
     }
     // The Kustomization's own spec.patches, written in its file.
     const file = model.facts(ks.path);

@@ -12,6 +12,8 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { PatchTarget } from './facts';
+import { splitApiVersion } from '../kinds';
+import { isRecord } from '../rules/context';
 
 /** What a patch does, once parsed: the objects it selects and the field paths it supplies (dot paths). */
 export interface ParsedPatch {
@@ -32,10 +34,6 @@ export interface PatchSubject {
   namespace?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const IDENTITY = new Set(['apiVersion', 'kind', 'metadata.name', 'metadata.namespace']);
@@ -114,11 +112,6 @@ export function selects(sel: PatchTarget, o: PatchSubject): boolean {
   return matches(sel.kind, o.kind) && matches(sel.name, o.name)
     && (sel.namespace === undefined || sel.namespace === '' || matches(sel.namespace, o.namespace ?? ''))
     && selectorMatches(sel.labelSelector, o.labels) && selectorMatches(sel.annotationSelector, o.annotations);
-}
-
-function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 /** The selector of a strategic-merge patch without a target: its own group/version/kind/name/namespace. */
