@@ -69,7 +69,9 @@ export class SchemaSources {
   /** The live cluster's CRD objects (an empty list: disconnected, forget them). Non-Flux CRDs are ignored. */
   setCluster(crds: readonly unknown[], info?: ClusterSchemaInfo): number {
     const kinds: KindSchema[] = [];
-    for (const c of crds) kinds.push(...kindSchemasFromCrd(c).filter((k) => k.group.endsWith('fluxcd.io')));
+    // A version whose spec is an open object (no properties: a stripped or non-structural CRD) says nothing
+    // about the fields; the bundled schema keeps judging it rather than accepting everything.
+    for (const c of crds) kinds.push(...kindSchemasFromCrd(c).filter((k) => k.group.endsWith('fluxcd.io') && describesSpec(k)));
     this.registry.setClusterSchemas(kinds, info ? { label: `cluster ${info.context}`, ...(info.fluxVersion ? { fluxVersion: info.fluxVersion } : {}) } : { label: 'cluster' });
     return kinds.length;
   }
@@ -85,4 +87,11 @@ export class SchemaSources {
   setMode(mode: unknown): boolean {
     return typeof mode === 'string' && (SCHEMA_SOURCE_MODES as readonly string[]).includes(mode) && this.registry.setMode(mode as SchemaSourceMode);
   }
+}
+
+/** Whether a CRD version's schema describes its spec's fields (Alert/Provider-like kinds without a spec count). */
+function describesSpec(k: KindSchema): boolean {
+  const spec = k.schema.properties?.spec;
+  if (!spec) return k.schema.properties !== undefined && Object.keys(k.schema.properties).length > 0;
+  return spec.properties !== undefined && Object.keys(spec.properties).length > 0;
 }
