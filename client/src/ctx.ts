@@ -6,11 +6,13 @@ import * as vscode from 'vscode';
 import type { KubeContextInfo } from '../../server/src/cluster/kubeconfig';
 import type { ObjectKey } from '../../server/src/cluster/types';
 import type { ExplorerNode } from '../../server/src/cluster/explorer-model';
+import { nodeContext } from '../../server/src/cluster/presentation';
 import type { ClusterSession } from './cluster/runtime';
 import { readConfig } from './config';
 import type { DescribeProvider } from './describe-provider';
 import { LanguageClientController } from './lsp';
 import { errorMessage, type UserMessage } from './messages';
+import { clusterRuntimeProblem } from './node-guard';
 import type { FluxSettings } from './settings';
 import type { ClusterPhase } from './status-model';
 import { keyLabel, pickItems, type Target } from './targets';
@@ -19,6 +21,8 @@ export type Runtime = typeof import('./cluster/runtime');
 export type CommandFactory = (ctx: Ctx) => (...args: unknown[]) => unknown;
 
 const CONTEXT_STATE_KEY = 'fluxWorkbench.context';
+/** The contexts added with "Add Cluster", remembered per workspace (never a setting: a repository cannot choose them). */
+const EXTRA_STATE_KEY = 'fluxWorkbench.extraContexts';
 
 export class Ctx implements vscode.Disposable {
   settings: FluxSettings;
@@ -40,6 +44,9 @@ export class Ctx implements vscode.Disposable {
   private connectGeneration = 0;
   /** The context the session is for (or being connected to). */
   contextName?: string;
+  /** Clusters watched beside the current one ("Add Cluster"), by context. Each lives and dies with its tree root. */
+  readonly extras = new Map<string, { session: ClusterSession; unsubscribe: () => void }>();
+  private extrasRestored = false;
 
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the session, its phase, or its cached data changes (batched by the watch cache). */
@@ -71,7 +78,11 @@ export class Ctx implements vscode.Disposable {
     // A plain require (not import()): the bundle keeps it as is and Node resolves it next to dist/client.js
     // (dist/cluster/runtime.js, a separate bundle, see server/scripts/build.mjs); a native import() would
     // need the file extension.
-    this.runtimePromise ??= Promise.resolve().then(() => require('./cluster/runtime') as Runtime);
+    this.runtimePromise ??= Promise.resolve().then(() => {
+      const problem = clusterRuntimeProblem(process.versions.node);
+      if (problem !== undefined) throw new Error(problem);
+      return require('./cluster/runtime') as Runtime;
+    });
     return this.runtimePromise;
   }
 
@@ -84,10 +95,100 @@ export class Ctx implements vscode.Disposable {
 
   get current(): ClusterSession | undefined { return this.session; }
 
-  private setPhase(phase: ClusterPhase, problem?: string): void {
+  /** Every live session: the current context's first, then the added clusters. */
+  sessions(): ClusterSession[] {
+    const out: ClusterSession[] = [];
+    if (this.session && !this.session.isDisposed) out.push(this.session);
+    for (const { session } of this.extras.values()) if (!session.isDisposed) out.push(session);
+    return out;
+  }
+
+  /** The session a tree node belongs to (by the context in its id), else the current one. */
+  sessionFor(node: Partial<ExplorerNode> | undefined): ClusterSession | undefined {
+    const all = this.sessions();
+    if (node && typeof node.id === 'string') {
+      const c = nodeContext(node.id, all.map((x) => x.context));
+      const hit = c === undefined ? undefined : all.find((x) => x.context === c);
+      if (hit) return hit;
+    }
+    return this.session;
+  }
+
+  /**
+   * Watches another context beside the current one: its own connection and watch cache, one more
+   * root in the tree. Remembered per workspace. Throws with a clear message when the context is unknown.
+   */
+  async addCluster(context: string, remember = true): Promise<ClusterSession> {
+    const existing = this.extras.get(context)?.session ?? (this.session?.context === context ? this.session : undefined);
+    if (existing) return existing;
+    const rt = await this.runtime();
+    const opened = rt.openKubeConfig(this.settings, process.env.KUBECONFIG);
+    const session = new rt.ClusterSession(opened.kubeConfig, context, this.settings);
+    const unsubscribe = session.cache.onDidChange(() => this.changed.fire());
+    this.extras.set(context, { session, unsubscribe });
+    if (remember) await this.extension.workspaceState.update(EXTRA_STATE_KEY, [...this.extras.keys()]);
+    this.log.appendLine(`watching context ${context} beside ${this.contextName ?? 'none'}`);
+    this.changed.fire();
+    await session.start();
+    this.changed.fire();
+    return session;
+  }
+
+  /** Stops watching an added cluster: its requests, watches and timers end with its root. */
+  async removeCluster(context: string): Promise<boolean> {
+    const e = this.extras.get(context);
+    if (!e) return false;
+    e.unsubscribe();
+    e.session.dispose();
+    this.extras.delete(context);
+    await this.extension.workspaceState.update(EXTRA_STATE_KEY, [...this.extras.keys()]);
+    this.changed.fire();
+    return true;
+  }
+
+  /** Re-adds the clusters remembered for this workspace (once, after the first connection). */
+  private restoreExtras(): void {
+    if (this.extrasRestored) return;
+    this.extrasRestored = true;
+    const names = this.extension.workspaceState.get<string[]>(EXTRA_STATE_KEY) ?? [];
+    for (const n of names) {
+      if (n === this.contextName) continue;
+      this.addCluster(n, false).catch((err: unknown) => this.log.appendLine(`cannot watch remembered context ${n}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+
+  /**
+   * Refresh: re-reads the kubeconfig files from disk. A session whose context changed there (a
+   * rotated token, another server) is rebuilt; the others probe the API server now and re-run the check.
+   */
+  async refreshAll(): Promise<void> {
+    const rt = await this.runtime();
+    let opened: ReturnType<Runtime['openKubeConfig']> | undefined;
+    try { opened = rt.openKubeConfig(this.settings, process.env.KUBECONFIG); } catch { opened = undefined; }
+    const primary = this.session;
+    if (!primary || primary.isDisposed || this.phase === 'error' || this.phase === 'none' || !opened
+      || rt.contextFingerprint(opened.kubeConfig, primary.context) !== primary.fingerprint) {
+      await this.connect(this.contextName);
+    } else {
+      await Promise.all([primary.cache.probe(), primary.refreshCheck()]);
+    }
+    for (const [name, { session }] of [...this.extras]) {
+      if (!opened || rt.contextFingerprint(opened.kubeConfig, name) !== session.fingerprint) {
+        await this.removeCluster(name);
+        await this.addCluster(name).catch((err: unknown) => this.show(errorMessage(err, `Flux: Refresh ${name}`)));
+      } else {
+        await Promise.all([session.cache.probe(), session.refreshCheck()]);
+      }
+    }
+    this.changed.fire();
+  }
+
+  private setPhase(phase: ClusterPhase, problem?: string, noKubeconfig = false): void {
     this.phase = phase;
     this.problem = problem;
     void vscode.commands.executeCommand('setContext', 'fluxWorkbench.clusterState', phase);
+    // The welcome view then explains how to point the extension at a kubeconfig, not "select a context".
+    void vscode.commands.executeCommand('setContext', 'fluxWorkbench.noKubeconfig', noKubeconfig);
     this.changed.fire();
   }
 
@@ -148,7 +249,8 @@ export class Ctx implements vscode.Disposable {
       opened = rt.openKubeConfig(this.settings, process.env.KUBECONFIG);
     } catch (err) {
       this.contextName = undefined;
-      this.setPhase('none', err instanceof Error ? err.message : String(err));
+      const msg = err instanceof Error ? err.message : String(err);
+      this.setPhase('none', msg, /no kubeconfig/.test(msg));
       return undefined;
     }
     const name = context ?? this.chooseContext(opened.contexts);
@@ -179,11 +281,13 @@ export class Ctx implements vscode.Disposable {
     }
     if (gen !== this.connectGeneration || this.session !== session) return undefined;
     this.setPhase('connected', session.checkError);
+    this.restoreExtras();
     return session;
   }
 
   /** Switches context: new connection and cache, the old ones disposed; remembered per workspace. */
   async switchContext(name: string): Promise<void> {
+    if (this.extras.has(name)) await this.removeCluster(name); // one root per context
     await this.extension.workspaceState.update(CONTEXT_STATE_KEY, name);
     await this.connect(name);
   }
@@ -221,7 +325,8 @@ export class Ctx implements vscode.Disposable {
       return undefined;
     }
     const node = arg as Partial<ExplorerNode> | undefined;
-    if (node && typeof node === 'object' && node.key) return { key: node.key, session };
+    // Actions run on the cluster the node belongs to.
+    if (node && typeof node === 'object' && node.key) return { key: node.key, session: this.sessionFor(node) ?? session };
     const snap = session.cache.snapshot();
     const items = pickItems((kind) => snap.objects(kind), target);
     if (items.length === 0) {
@@ -248,6 +353,8 @@ export class Ctx implements vscode.Disposable {
   label(key: ObjectKey): string { return keyLabel(key); }
 
   dispose(): void {
+    for (const { session, unsubscribe } of this.extras.values()) { unsubscribe(); session.dispose(); }
+    this.extras.clear();
     this.disposeSession();
     for (const d of this.disposables) d.dispose();
   }

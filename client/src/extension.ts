@@ -10,6 +10,7 @@ import { Ctx } from './ctx';
 import { DESCRIBE_SCHEME, DescribeProvider } from './describe-provider';
 import { affectedParts, SECTION } from './settings';
 import { StatusBar } from './status-bar';
+import { startSchemaHandoff } from './schema-handoff';
 import { ExplorerProvider } from './tree/explorer-provider';
 
 let ctx: Ctx | undefined;
@@ -36,6 +37,13 @@ export function activate(extension: vscode.ExtensionContext): void {
   c.registerCommand('refresh', commands.refresh);
   c.registerCommand('filterNamespaces', commands.filterNamespaces);
   c.registerCommand('toggleFailingOnly', commands.toggleFailingOnly);
+  c.registerCommand('addCluster', commands.addCluster);
+  c.registerCommand('removeCluster', commands.removeCluster);
+  c.registerCommand('trace', commands.trace);
+  c.registerCommand('showLogs', commands.showLogs);
+  c.registerCommand('stopLogs', commands.stopLogs);
+  c.registerCommand('changeLogFilter', commands.changeLogFilter);
+  c.registerCommand('checkDecryption', commands.checkDecryption);
 
   const describe = new DescribeProvider(c);
   c.describe = describe;
@@ -47,7 +55,7 @@ export function activate(extension: vscode.ExtensionContext): void {
   extension.subscriptions.push(explorer, view, view.onDidChangeVisibility((e) => explorer.setVisible(e.visible)));
 
   const status = new StatusBar(c);
-  extension.subscriptions.push(status);
+  extension.subscriptions.push(status, startSchemaHandoff(c));
 
   extension.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(SECTION)) c.reloadSettings(affectedParts((key) => e.affectsConfiguration(key)));

@@ -10,6 +10,8 @@ import { SECTION } from './settings';
 export class LanguageClientController implements vscode.Disposable {
   private client?: LanguageClient;
   private pending: Promise<void> = Promise.resolve();
+  /** True between a successful start and the next stop. */
+  private started = false;
 
   constructor(private readonly extension: vscode.ExtensionContext, private readonly log: vscode.OutputChannel) {}
 
@@ -32,7 +34,7 @@ export class LanguageClientController implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
-      initializationOptions: { targetFluxVersion: settings.targetFluxVersion, debounceMs: settings.debounceMs },
+      initializationOptions: { targetFluxVersion: settings.targetFluxVersion, schemaSource: settings.schemaSource, debounceMs: settings.debounceMs, diagnosticsScope: settings.diagnosticsScope },
       synchronize: { configurationSection: SECTION },
       outputChannel: this.log,
     };
@@ -40,6 +42,7 @@ export class LanguageClientController implements vscode.Disposable {
     this.client = client;
     try {
       await client.start();
+      this.started = true;
     } catch (err) {
       this.client = undefined;
       throw err;
@@ -49,7 +52,16 @@ export class LanguageClientController implements vscode.Disposable {
   private async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.started = false;
     if (client) await client.stop();
+  }
+
+  /** Sends a notification when the server runs; false when it does not (the caller tries again later). */
+  notify<P>(method: string, params: P): boolean {
+    const c = this.client;
+    if (!c || !this.started) return false;
+    void c.sendNotification(method, params).catch((err: unknown) => this.log.appendLine(`language server: ${method}: ${err instanceof Error ? err.message : String(err)}`));
+    return true;
   }
 
   /** Stops the client (deactivate waits for it). */

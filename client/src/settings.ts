@@ -11,6 +11,8 @@ export const SETTING_DEFAULTS = {
   'languageFeatures.enable': true,
   'languageFeatures.debounceMs': 50,
   targetFluxVersion: '2.8',
+  schemaSource: 'auto',
+  'diagnostics.scope': 'workspace',
   kubeconfig: '',
   context: '',
   fluxNamespace: 'flux-system',
@@ -18,12 +20,18 @@ export const SETTING_DEFAULTS = {
   requestTimeoutSeconds: 30,
   'explorer.namespaces': [] as string[],
   'explorer.failingOnly': false,
+  'logs.showNonJson': false,
+  'logs.tailLines': 100,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 
-/** The one setting a workspace may not set when untrusted (capabilities.untrustedWorkspaces). */
-export const RESTRICTED_SETTINGS: readonly SettingKey[] = ['kubeconfig'];
+/**
+ * The settings a workspace may not set when untrusted (capabilities.untrustedWorkspaces): every
+ * one that selects a cluster or a credential. The kubeconfig path picks the credentials; the
+ * context picks which of the user's clusters (prod) the explorer talks to.
+ */
+export const RESTRICTED_SETTINGS: readonly SettingKey[] = ['kubeconfig', 'context'];
 
 /** The values of one setting at each scope, as `WorkspaceConfiguration.inspect` returns them. */
 export interface SettingScopes {
@@ -46,6 +54,10 @@ export interface FluxSettings {
   languageFeaturesEnabled: boolean;
   debounceMs: number;
   targetFluxVersion: string;
+  /** Which schemas judge the YAML: auto (cluster CRDs, workspace CRDs, bundled), or one of them. */
+  schemaSource: 'auto' | 'cluster' | 'workspace' | 'bundled';
+  /** Which files get diagnostics: every workspace file (after the workspace scan), or open files only. */
+  diagnosticsScope: 'workspace' | 'openFiles';
   /** Explicit kubeconfig path (home-expanded), or undefined to use $KUBECONFIG / ~/.kube/config. */
   kubeconfig?: string;
   /** Preferred context, or undefined for the kubeconfig's current context. */
@@ -55,6 +67,10 @@ export interface FluxSettings {
   requestTimeoutMs: number;
   namespaces: string[];
   failingOnly: boolean;
+  /** Show controller log lines that are not JSON (raw). */
+  logsShowNonJson: boolean;
+  /** Lines of each controller's log shown when a tail starts. */
+  logsTailLines: number;
   /** Problems with setting values, one line each naming the setting and the fix. */
   problems: string[];
 }
@@ -71,10 +87,11 @@ export function expandHome(p: string, home: string): string {
 }
 
 /**
- * The kubeconfig path to use. In an untrusted workspace only the user (global) value counts: a
- * repository's .vscode/settings.json must not point the extension at credentials of its choosing.
+ * A restricted setting's value (kubeconfig path, context). In an untrusted workspace only the user
+ * (global) value counts: a repository's .vscode/settings.json must not point the extension at
+ * credentials or a cluster of its choosing.
  */
-export function kubeconfigSetting(scopes: SettingScopes | undefined, effective: unknown, trusted: boolean): string | undefined {
+export function restrictedSetting(scopes: SettingScopes | undefined, effective: unknown, trusted: boolean): string | undefined {
   if (trusted) return str(effective);
   return str(scopes?.globalValue);
 }
@@ -112,18 +129,22 @@ export function parseSettings(r: SettingsReader, home = ''): FluxSettings {
     problems.push(`${SECTION}.explorer.namespaces: expected a list of namespace names; showing all namespaces`);
   }
 
-  const kc = kubeconfigSetting(r.inspect('kubeconfig'), r.get('kubeconfig'), r.trusted);
+  const kc = restrictedSetting(r.inspect('kubeconfig'), r.get('kubeconfig'), r.trusted);
   return {
     languageFeaturesEnabled: bool('languageFeatures.enable', SETTING_DEFAULTS['languageFeatures.enable']),
     debounceMs: num('languageFeatures.debounceMs', SETTING_DEFAULTS['languageFeatures.debounceMs'], 0),
     targetFluxVersion: str(r.get('targetFluxVersion')) ?? SETTING_DEFAULTS.targetFluxVersion,
+    schemaSource: schemaSourceOf(r.get('schemaSource'), problems),
+    diagnosticsScope: r.get('diagnostics.scope') === 'openFiles' ? 'openFiles' : 'workspace',
     kubeconfig: kc === undefined ? undefined : expandHome(kc, home),
-    context: str(r.get('context')),
+    context: restrictedSetting(r.inspect('context'), r.get('context'), r.trusted),
     fluxNamespace: str(r.get('fluxNamespace')) ?? SETTING_DEFAULTS.fluxNamespace,
     reconcileTimeoutMs,
     requestTimeoutMs: num('requestTimeoutSeconds', SETTING_DEFAULTS.requestTimeoutSeconds, 1) * 1000,
     namespaces,
     failingOnly: bool('explorer.failingOnly', SETTING_DEFAULTS['explorer.failingOnly']),
+    logsShowNonJson: bool('logs.showNonJson', SETTING_DEFAULTS['logs.showNonJson']),
+    logsTailLines: Math.floor(num('logs.tailLines', SETTING_DEFAULTS['logs.tailLines'], 0)),
     problems,
   };
 }
@@ -136,4 +157,15 @@ export function affectedParts(changed: (key: string) => boolean): { languageServ
     cluster: any('kubeconfig', 'context', 'fluxNamespace', 'requestTimeoutSeconds'),
     tree: any('explorer.namespaces', 'explorer.failingOnly'),
   };
+}
+
+const SCHEMA_SOURCES = ['auto', 'cluster', 'workspace', 'bundled'] as const;
+
+/** `fluxWorkbench.schemaSource`, with a problem line for an unknown value (then auto). */
+function schemaSourceOf(v: unknown, problems: string[]): FluxSettings['schemaSource'] {
+  if (v === undefined || v === null || v === '') return 'auto';
+  const found = SCHEMA_SOURCES.find((x) => x === v);
+  if (found) return found;
+  problems.push(`fluxWorkbench.schemaSource: '${String(v)}' is not one of ${SCHEMA_SOURCES.join(', ')}; using auto`);
+  return 'auto';
 }

@@ -3,7 +3,7 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
-import { statusText } from './status-model';
+import { clusterSummary, statusText } from './status-model';
 import { failingCount } from './targets';
 
 export class StatusBar implements vscode.Disposable {
@@ -24,11 +24,16 @@ export class StatusBar implements vscode.Disposable {
       return;
     }
     let failing = 0;
-    if (session) {
-      const snap = session.cache.snapshot();
-      failing = failingCount((kind) => snap.objects(kind));
+    const all = this.ctx.sessions();
+    for (const x of all) {
+      const snap = x.cache.snapshot();
+      failing += failingCount((kind) => snap.objects(kind));
     }
-    const t = statusText({ phase: this.ctx.phase, context: this.ctx.contextName, check: session?.check, failing, error: this.ctx.phase === 'connected' ? session?.checkError : this.ctx.problem });
+    const clusters = all.length > 1 ? all.map((x) => clusterSummary(x.context, x.cache.snapshot().connection, x.check)) : undefined;
+    const t = statusText({
+      phase: this.ctx.phase, context: this.ctx.contextName, check: session?.check, failing, error: this.ctx.phase === 'connected' ? session?.checkError : this.ctx.problem,
+      connection: session?.cache.snapshot().connection, clusters,
+    });
     this.item.text = t.text;
     this.item.tooltip = t.tooltip;
     this.item.backgroundColor = t.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

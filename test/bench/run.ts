@@ -21,9 +21,19 @@ function clusterRows(figures: Record<string, string | number>): BenchRow[] {
   });
 }
 
+/** Plain figures (label -> value) as rows without a reference or target. */
+function figureRows(prefix: string, figures: Record<string, string | number>): BenchRow[] {
+  return Object.entries(figures).map(([name, v]) => ({
+    name: `${prefix}: ${name}`, value: typeof v === 'number' ? v : Number.parseFloat(v),
+    unit: typeof v === 'string' ? v.replace(/^[\d.]+\s*/, '') : '',
+  }));
+}
+
 const SUITES: Array<{ name: string; run: (log: (s: string) => void) => Promise<BenchRow[]> }> = [
   { name: 'engine and language server (generated fleet, yaml-language-server peer)', run: async (log) => (await import('./fleet.bench')).benchFleet(log) },
   { name: 'cluster (fixture API server)', run: async () => clusterRows(await (await import('./cluster.bench')).benchCluster()) },
+  { name: 'schema sources', run: async () => figureRows('schema', await (await import('./schema.bench')).benchSchemaSwitch()) },
+  { name: 'controller logs', run: async () => [(await import('./logs.bench')).benchLogThroughput()] },
 ];
 
 async function main(): Promise<void> {

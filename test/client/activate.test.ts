@@ -70,13 +70,13 @@ after(async () => {
 });
 
 test('activate registers every command and starts the language client over IPC with the settings', async () => {
-  assert.equal(state.commands.size, 16);
+  assert.equal(state.commands.size, 23);
   assert.ok(state.commands.has('fluxWorkbench.reconcile'));
   await until('language client start', () => state.languageClients.some((c) => c.running));
   const lc = state.languageClients[0];
   assert.ok(lc);
   assert.deepEqual(lc.clientOptions.documentSelector, [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }]);
-  assert.deepEqual(lc.clientOptions.initializationOptions, { targetFluxVersion: '2.8', debounceMs: 50 });
+  assert.deepEqual(lc.clientOptions.initializationOptions, { targetFluxVersion: '2.8', schemaSource: 'auto', debounceMs: 50, diagnosticsScope: 'workspace' });
   assert.deepEqual(lc.clientOptions.synchronize, { configurationSection: 'fluxWorkbench' });
   assert.deepEqual((lc.serverOptions as { run: unknown }).run, { module: '/ext/dist/server.js', transport: 1 });
   // Nothing touched the cluster yet: the view was never opened.
@@ -111,6 +111,16 @@ test('opening the view connects, the tree shows the objects, the status bar the 
   assert.match(status.text, /^\$\(cloud\) fake ✓ 6\/6 \$\(error\) 1$/);
   // Stable ids across rebuilds.
   assert.equal((await findObject('Kustomization', 'apps')).id, ks.id);
+});
+
+test('connecting hands the cluster\'s Flux CRDs (from the check, no extra request) to the language server', async () => {
+  const lc = state.languageClients.at(-1);
+  assert.ok(lc);
+  await until('schemas handed over', () => lc.notifications.some((n) => n.method === 'fluxWorkbench/clusterSchemas'));
+  const sent = lc.notifications.filter((n) => n.method === 'fluxWorkbench/clusterSchemas').at(-1)!.params as { context: string; crds: Array<{ spec?: { group?: string } }> };
+  assert.equal(sent.context, 'fake');
+  assert.ok(sent.crds.length > 0, 'the fixture serves Flux CRDs');
+  assert.ok(sent.crds.every((c) => (c.spec?.group ?? '').endsWith('fluxcd.io')), 'only Flux CRDs are handed over');
 });
 
 test('reconcile from a tree node patches the object and reports success', async () => {
@@ -284,5 +294,96 @@ test('no kubeconfig: the tree is empty (welcome view), Select Context explains t
   await state.commands.get('fluxWorkbench.reconcile')?.();
   assert.match(state.messages.at(-1)?.text ?? '', /no cluster connection .*Select a context/);
   setSetting('fluxWorkbench.kubeconfig', server.kubeconfigPath);
+  await until('connected again', () => state.contextKeys.get('fluxWorkbench.clusterState') === 'connected');
+});
+
+test('API server stopped: the status bar and every group say disconnected, objects greyed; it recovers by itself', async () => {
+  await until('connected', () => state.contextKeys.get('fluxWorkbench.clusterState') === 'connected' && /✓/.test(state.statusItems[0]?.text ?? ''));
+  await server.down();
+  try {
+    await until('status bar says disconnected', () => /disconnected/.test(state.statusItems[0]?.text ?? ''), 15_000);
+    assert.doesNotMatch(state.statusItems[0]?.text ?? '', /✓/);
+    assert.match(String(state.statusItems[0]?.tooltip ?? ''), /disconnected since \d\d:\d\d, retrying in \d+ s/);
+    const nodes = await allNodes(provider());
+    assert.match(nodes.find((n) => n.label === 'Kustomizations')?.description ?? '', /disconnected since/);
+    const ks = nodes.find((n) => n.key?.kind === 'Kustomization' && n.key.name === 'apps')!;
+    assert.equal(ks.icon, 'stale');
+    assert.equal((provider().getTreeItem(ks).iconPath as { id: string }).id, 'circle-outline');
+  } finally {
+    await server.up();
+  }
+  await until('recovered', () => /✓ 6\/6/.test(state.statusItems[0]?.text ?? ''), 30_000);
+  assert.notEqual((await findObject('Kustomization', 'apps')).icon, 'stale');
+});
+
+test('Refresh re-reads a kubeconfig rewritten on disk: a rejected token shows Unauthorized, the fixed file reconnects', async () => {
+  server.addContext({ name: 'fake', token: 'rotated-away', current: true });
+  await state.commands.get('fluxWorkbench.refresh')?.();
+  await until('unauthorized', () => /Unauthorized/.test(state.statusItems[0]?.text ?? ''), 15_000);
+  assert.doesNotMatch(JSON.stringify(state.statusItems[0]), /rotated-away/, 'the token is never shown');
+  assert.match((await provider().getChildren()).map((n) => n.description ?? '').join('\n'), /Unauthorized: /);
+  server.addContext({ name: 'fake', current: true });
+  await state.commands.get('fluxWorkbench.refresh')?.();
+  await until('connected with the fixed kubeconfig', () => /✓ 6\/6/.test(state.statusItems[0]?.text ?? ''), 15_000);
+});
+
+test('Add Cluster: one root per context, one status-bar summary, actions on the right cluster; Remove stops its watches', async () => {
+  const second = await startApiServer();
+  try {
+    seedFluxInstall(second);
+    addGitRepository(second, { namespace: 'flux-system', name: 'other-repo' });
+    server.addContext({ name: 'second', server: second.url, token: second.token });
+    state.quickPicks.push((items) => (items as Array<{ name: string }>).find((i) => i.name === 'second'));
+    await state.commands.get('fluxWorkbench.addCluster')?.();
+    assert.deepEqual(ext.workspaceState.data.get('fluxWorkbench.extraContexts'), ['second']);
+    await until('two roots', async () => (await provider().getChildren()).map((n) => n.id).join() === 'root:fake,root:second');
+    await until('summary', () => /^\$\(cloud\) 2 clusters ✓ 2/.test(state.statusItems[0]?.text ?? ''), 15_000);
+    const repo = (await allNodes(provider())).find((n) => n.key?.name === 'other-repo');
+    assert.ok(repo, 'the second cluster has its own tree');
+    assert.ok(repo.id.startsWith('obj:second:'));
+    await state.commands.get('fluxWorkbench.suspend')?.(repo);
+    assert.equal((second.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' }, 'flux-system', 'other-repo')?.spec as { suspend?: boolean }).suspend, true);
+    assert.equal(server.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' }, 'flux-system', 'other-repo'), undefined);
+    // A broken second cluster counts in the summary.
+    await second.down();
+    await until('summary shows one cluster down', () => /2 clusters ✓ 1 ⊗ 1/.test(state.statusItems[0]?.text ?? ''), 15_000);
+    await second.up();
+    const root = (await provider().getChildren()).find((n) => n.id === 'root:second')!;
+    await until('watches open on the second server', () => second.activeWatches > 0, 15_000);
+    await state.commands.get('fluxWorkbench.removeCluster')?.(root);
+    assert.deepEqual(ext.workspaceState.data.get('fluxWorkbench.extraContexts'), []);
+    await until('its watches end with its root', () => second.activeWatches === 0, 10_000);
+    assert.ok(!(await provider().getChildren()).some((n) => n.id.startsWith('root:')), 'back to one tree');
+  } finally {
+    await second.close();
+  }
+});
+
+test('Trace on an inventory entry writes the owner chain and the sources to the Trace channel', async () => {
+  const labels = { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+  server.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'traced', namespace: 'flux-system', labels }, data: {} });
+  await state.commands.get('fluxWorkbench.trace')?.({ id: 'obj:fake:kustomize.toolkit.fluxcd.io/Kustomization/flux-system/apps>res:v1/ConfigMap/flux-system/traced', ref: { apiVersion: 'v1', kind: 'ConfigMap', name: 'traced', namespace: 'flux-system' } });
+  const ch = state.channels.get('Flux Workbench: Trace');
+  assert.ok(ch?.shown);
+  assert.match(ch.text, /Object:\s+ConfigMap\/traced[\s\S]*Kustomization:\s+apps[\s\S]*GitRepository:\s+flux-system/);
+});
+
+test('no kubeconfig at all: the welcome view explains the setting and KUBECONFIG', async () => {
+  setSetting('fluxWorkbench.kubeconfig', '');
+  const env = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = '/nonexistent/a:/nonexistent/b';
+  try {
+    await state.commands.get('fluxWorkbench.refresh')?.();
+    await until('state none', () => state.contextKeys.get('fluxWorkbench.clusterState') === 'none');
+    assert.equal(state.contextKeys.get('fluxWorkbench.noKubeconfig'), true);
+    const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { contributes: { viewsWelcome: Array<{ when: string; contents: string }> } };
+    const w = manifest.contributes.viewsWelcome.find((x) => x.when.includes('fluxWorkbench.noKubeconfig') && !x.when.includes('!'))!;
+    assert.match(w.contents, /fluxWorkbench\.kubeconfig/);
+    assert.match(w.contents, /KUBECONFIG/);
+    assert.doesNotMatch(w.contents, /No Kubernetes context selected/);
+  } finally {
+    if (env === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = env;
+    setSetting('fluxWorkbench.kubeconfig', server.kubeconfigPath);
+  }
   await until('connected again', () => state.contextKeys.get('fluxWorkbench.clusterState') === 'connected');
 });

@@ -28,7 +28,10 @@ export class Range { constructor(readonly startLine: number, readonly startChara
 export const Uri = {
   from: (c: { scheme: string; path: string }) => ({ ...c, toString: () => `${c.scheme}:${c.path}` }),
   parse: (s: string) => ({ scheme: s.split(':')[0], path: s.slice(s.indexOf(':') + 1), toString: () => s }),
+  file: (p: string) => ({ scheme: 'file', path: p, fsPath: p, toString: () => `file://${p}` }),
 };
+export const DiagnosticSeverity = { Error: 0, Warning: 1, Information: 2, Hint: 3 };
+export class Diagnostic { source?: string; code?: unknown; constructor(readonly range: Range, readonly message: string, readonly severity: number) {} }
 export const StatusBarAlignment = { Left: 1, Right: 2 };
 export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 };
 export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 };
@@ -39,7 +42,10 @@ export const state = {
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   contextKeys: new Map<string, unknown>(),
   messages: [] as Array<{ level: 'info' | 'warning' | 'error'; text: string }>,
-  channels: new Map<string, { text: string; shown: boolean }>(),
+  channels: new Map<string, { text: string; shown: boolean; calls?: number }>(),
+  diagnostics: new Map<string, Map<string, unknown[]>>(),
+  /** Answers for showInputBox, consumed in order. */
+  inputBoxes: [] as Array<string | undefined>,
   statusItems: [] as Array<{ text: string; tooltip?: unknown; visible: boolean; command?: string }>,
   treeViews: new Map<string, { provider: unknown; visible: boolean; visibility: EventEmitter<{ visible: boolean }> }>(),
   /** Answers for showQuickPick, consumed in order: a function choosing from the items. */
@@ -60,7 +66,7 @@ function record(level: 'info' | 'warning' | 'error') {
 
 export const window = {
   createOutputChannel(name: string) {
-    const ch = { text: '', shown: false };
+    const ch: { text: string; shown: boolean; calls?: number } = { text: '', shown: false };
     state.channels.set(name, ch);
     return {
       name,
@@ -69,6 +75,8 @@ export const window = {
       clear: () => { ch.text = ''; },
       show: () => { ch.shown = true; },
       dispose: () => undefined,
+      // LogOutputChannel (createOutputChannel(name, { log: true })): one call = one recorded entry.
+      ...Object.fromEntries((['trace', 'debug', 'info', 'warn', 'error'] as const).map((level) => [level, (m: string) => { ch.text += `[${level}] ${m}\n`; ch.calls = (ch.calls ?? 0) + 1; }])),
     };
   },
   createStatusBarItem() {
@@ -83,6 +91,7 @@ export const window = {
     state.treeViews.set(id, v);
     return { get visible() { return v.visible; }, onDidChangeVisibility: visibility.event, dispose: () => undefined };
   },
+  async showInputBox() { return state.inputBoxes.shift(); },
   showInformationMessage: record('info'),
   showWarningMessage: record('warning'),
   showErrorMessage: record('error'),
@@ -162,7 +171,14 @@ export const workspace = {
   asRelativePath: (u: unknown) => String(u),
 };
 
-export const languages = { setTextDocumentLanguage: async (d: unknown) => d };
+export const languages = {
+  setTextDocumentLanguage: async (d: unknown) => d,
+  createDiagnosticCollection(name: string) {
+    const m = new Map<string, unknown[]>();
+    state.diagnostics.set(name, m);
+    return { set: (u: { toString(): string }, d: unknown[]) => { m.set(u.toString(), d); }, clear: () => m.clear(), dispose: () => m.clear() };
+  },
+};
 export const env = { clipboard: { text: '', async writeText(s: string) { env.clipboard.text = s; } } };
 
 export class FakeLanguageClient {
@@ -171,13 +187,15 @@ export class FakeLanguageClient {
   constructor(readonly id: string, readonly name: string, readonly serverOptions: unknown, readonly clientOptions: Record<string, unknown>) {
     state.languageClients.push(this);
   }
+  readonly notifications: Array<{ method: string; params: unknown }> = [];
   async start() { this.running = true; this.starts++; }
   async stop() { this.running = false; }
+  async sendNotification(method: string, params: unknown) { this.notifications.push({ method, params }); }
 }
 const languageClientModule = { LanguageClient: FakeLanguageClient, TransportKind: { stdio: 0, ipc: 1, pipe: 2, socket: 3 } };
 
 const vscodeModule = {
-  EventEmitter, ThemeColor, ThemeIcon, MarkdownString, TreeItem, Range, Uri, StatusBarAlignment, ProgressLocation, ConfigurationTarget,
+  EventEmitter, ThemeColor, ThemeIcon, MarkdownString, TreeItem, Range, Uri, Diagnostic, DiagnosticSeverity, StatusBarAlignment, ProgressLocation, ConfigurationTarget,
   TreeItemCollapsibleState, window, commands, workspace, languages, env, Disposable: class { constructor(readonly dispose: () => void) {} },
 };
 

@@ -58,7 +58,7 @@ test('every command in menus, activation events and welcome links is contributed
   // Strings passed to executeCommand / .command in the client name real commands too.
   for (const m of clientSources().matchAll(/['"](fluxWorkbench\.[a-z][A-Za-z]+)['"]/g)) {
     const id = m[1] ?? '';
-    if (id === 'fluxWorkbench.explorer' || id === 'fluxWorkbench.context' || id === 'fluxWorkbench.clusterState') continue;
+    if (id === 'fluxWorkbench.explorer' || id === 'fluxWorkbench.context' || id === 'fluxWorkbench.clusterState' || id === 'fluxWorkbench.extraContexts' || id === 'fluxWorkbench.noKubeconfig') continue;
     assert.ok(contributed.has(id), `client source names ${id}`);
   }
 });
@@ -83,7 +83,7 @@ test('every setting the client reads is declared with the same default, and noth
   for (const m of clientSources().matchAll(/writeSetting\('([^']+)'/g)) assert.ok(declared.includes(`${SECTION}.${m[1]}`), m[1]);
 });
 
-test('workspace trust: limited support, the kubeconfig path restricted', () => {
+test('workspace trust: limited support, the kubeconfig path and the context restricted', () => {
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, RESTRICTED_SETTINGS.map((k) => `${SECTION}.${k}`));
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { affectedParts, expandHome, kubeconfigSetting, parseSettings, SETTING_DEFAULTS, type SettingKey, type SettingScopes } from '../../client/src/settings';
+import { affectedParts, expandHome, restrictedSetting, parseSettings, SETTING_DEFAULTS, type SettingKey, type SettingScopes } from '../../client/src/settings';
 
 function reader(values: Partial<Record<SettingKey, unknown>>, opts: { trusted?: boolean; scopes?: Partial<Record<SettingKey, SettingScopes>> } = {}) {
   return {
@@ -55,13 +55,22 @@ test('bad values fall back to defaults with a problem naming the setting and the
 
 test('kubeconfig: trusted workspaces use the effective value, untrusted only the user value', () => {
   const scopes: SettingScopes = { globalValue: '/home/u/.kube/dev', workspaceValue: '/repo/evil-kubeconfig' };
-  assert.equal(kubeconfigSetting(scopes, '/repo/evil-kubeconfig', true), '/repo/evil-kubeconfig');
-  assert.equal(kubeconfigSetting(scopes, '/repo/evil-kubeconfig', false), '/home/u/.kube/dev');
-  assert.equal(kubeconfigSetting({ workspaceFolderValue: '/repo/k' }, '/repo/k', false), undefined);
+  assert.equal(restrictedSetting(scopes, '/repo/evil-kubeconfig', true), '/repo/evil-kubeconfig');
+  assert.equal(restrictedSetting(scopes, '/repo/evil-kubeconfig', false), '/home/u/.kube/dev');
+  assert.equal(restrictedSetting({ workspaceFolderValue: '/repo/k' }, '/repo/k', false), undefined);
   const s = parseSettings(reader({ kubeconfig: '/repo/evil' }, { trusted: false, scopes: { kubeconfig: { workspaceValue: '/repo/evil' } } }));
   assert.equal(s.kubeconfig, undefined);
   const t = parseSettings(reader({ kubeconfig: '~/.kube/dev' }, { trusted: false, scopes: { kubeconfig: { globalValue: '~/.kube/dev' } } }), '/home/u');
   assert.equal(t.kubeconfig, '/home/u/.kube/dev');
+});
+
+test('context: an untrusted workspace cannot choose the cluster; the user setting still applies', () => {
+  const evil = parseSettings(reader({ context: 'prod' }, { trusted: false, scopes: { context: { workspaceValue: 'prod' } } }));
+  assert.equal(evil.context, undefined);
+  const user = parseSettings(reader({ context: 'prod' }, { trusted: false, scopes: { context: { globalValue: 'dev', workspaceValue: 'prod' } } }));
+  assert.equal(user.context, 'dev');
+  const trusted = parseSettings(reader({ context: 'prod' }, { trusted: true, scopes: { context: { globalValue: 'dev', workspaceValue: 'prod' } } }));
+  assert.equal(trusted.context, 'prod');
 });
 
 test('expandHome only expands a leading ~', () => {

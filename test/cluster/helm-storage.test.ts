@@ -85,7 +85,10 @@ test('storage location from status, spec and defaults', () => {
     ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'podinfo', namespace: 'flux-system' }, spec, status });
   assert.deepEqual(storageLocation(hr({}, { storageNamespace: 'apps', history: [{ name: 'apps-podinfo', version: 4 }] })),
     { namespace: 'apps', releaseName: 'apps-podinfo', version: 4 });
-  assert.deepEqual(storageLocation(hr({ targetNamespace: 'apps' })), { namespace: 'apps', releaseName: 'apps-podinfo', version: undefined });
+  // helm-controller stores the release in spec.storageNamespace, else the HelmRelease's namespace:
+  // spec.targetNamespace only moves the objects (and prefixes the release name).
+  assert.deepEqual(storageLocation(hr({ targetNamespace: 'apps' })), { namespace: 'flux-system', releaseName: 'apps-podinfo', version: undefined });
+  assert.deepEqual(storageLocation(hr({ targetNamespace: 'apps', storageNamespace: 'store' })), { namespace: 'store', releaseName: 'apps-podinfo', version: undefined });
   assert.deepEqual(storageLocation(hr({ releaseName: 'pi', storageNamespace: 'store' })), { namespace: 'store', releaseName: 'pi', version: undefined });
   assert.deepEqual(storageLocation(hr({})), { namespace: 'flux-system', releaseName: 'podinfo', version: undefined });
   assert.equal(storageSecretName('podinfo', 3), 'sh.helm.release.v1.podinfo.v3');

@@ -73,9 +73,23 @@ describe('tolerance', () => {
     assert.deepEqual(codes(analyze(text)), ['flux/alias-limit']);
   });
 
-  it('Go/Helm template files are not judged as YAML', () => {
+  it('a Helm chart template (in a templates/ folder) is not judged as YAML', () => {
     const text = `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: {{ .Values.name }}\n{{- if .Values.git }}\nspec:\n  interval: 5 minutes\n  intervall: x\n{{- end }}\n`;
-    assert.deepEqual(analyze(text), []);
+    assert.deepEqual(analyze(text, { uri: 'file:///repo/charts/app/templates/git.yaml' }), []);
+  });
+
+  it('a document that does not parse because of template syntax gets its apiVersion/kind checks and one information', () => {
+    const text = `apiVersion: source.toolkit.fluxcd.io/v1beta1\nkind: GitRepository\nmetadata:\n  name: {{ .Values.name }}\n{{- if .Values.git }}\nspec:\n  interval: 5 minutes\n  intervall: x\n{{- end }}\n`;
+    const diags = analyze(text, { uri: 'file:///repo/apps/git.yaml' });
+    assert.deepEqual(codes(diags).sort(), ['flux/removed-api-version', 'flux/template-skipped']);
+    assert.equal(one(diags, 'flux/template-skipped').severity, 'information');
+  });
+
+  it('chart templating inside a HelmRelease block scalar never switches the analysis off', () => {
+    const hr = `apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  interval: 30m\n  chartRef:\n    kind: OCIRepository\n    name: app\n  values:\n    configMaps:\n      config:\n        data:\n          app.conf: |\n            {{ .Release.Name }}\n            {{- if .Values.debug }}\n            debug = true\n            {{- end }}\n`;
+    const diags = analyze(hr, { uri: 'file:///repo/apps/app/helmrelease.yaml' });
+    assert.ok(codes(diags).includes('flux/removed-api-version'), JSON.stringify(diags));
+    assert.ok(!codes(diags).includes('flux/template-skipped'));
   });
 
   it('{{ }} inside values (a chart\'s own templating) does not stop the analysis of a normal file', () => {

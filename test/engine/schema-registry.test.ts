@@ -149,7 +149,7 @@ function gitRepositoryCrd(): Record<string, unknown> {
               spec: {
                 type: 'object',
                 required: ['interval', 'url'],
-                'x-kubernetes-validations': [{ rule: 'self.x == 1', message: 'ignored' }],
+                'x-kubernetes-validations': [{ rule: 'self.x == 1', message: 'x must be 1' }, { message: 'a rule without rule text is dropped' }],
                 properties: {
                   interval: { type: 'string', description: 'Interval at which to check.', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' },
                   url: { type: 'string', pattern: '^(http|https|ssh)://.*$' },
@@ -177,7 +177,8 @@ describe('kindSchemasFromCrd and overrides', () => {
     assert.equal(spec.properties?.interval.pattern, '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$');
     assert.equal(spec.properties?.newField.default, false);
     assert.equal(spec.properties?.maxSurge['x-kubernetes-int-or-string'], true);
-    assert.ok(!('x-kubernetes-validations' in spec));
+    // CEL rules are kept (the generic evaluator runs them for cluster and workspace schemas); malformed entries are dropped.
+    assert.deepEqual(spec['x-kubernetes-validations'], [{ rule: 'self.x == 1', message: 'x must be 1' }]);
     assert.ok(!('anyOf' in (spec.properties?.maxSurge ?? {})));
   });
 

@@ -1,5 +1,5 @@
 /**
- * snippets/flux.code-snippets: one snippet per current Flux kind (derived from FLUX_KINDS), each expanding
+ * snippets/flux.json: one snippet per current Flux kind (derived from FLUX_KINDS), each expanding
  * (tab stops and choices replaced by their defaults) to a Flux object the engine lints without errors or warnings.
  */
 import { describe, it } from 'node:test';
@@ -13,7 +13,7 @@ import { SchemaRegistry } from '../../server/src/engine/schema/registry';
 import { validateValue } from '../../server/src/engine/schema/validate';
 import type { SchemaNode } from '../../server/src/engine/schema/types';
 
-const SNIPPETS_FILE = path.join(__dirname, '..', '..', 'snippets', 'flux.code-snippets');
+const SNIPPETS_FILE = path.join(__dirname, '..', '..', 'snippets', 'flux.json');
 
 // ---------------------------------------------------------------------------------------------------------
 // A small expander for VS Code snippet syntax
@@ -302,7 +302,7 @@ const ARTIFACT_GENERATOR: SchemaNode = {
 
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 
-describe('snippets/flux.code-snippets', () => {
+describe('snippets/flux.json', () => {
   const snippets = loadSnippets();
   const registry = SchemaRegistry.bundled();
   const engine = new FluxEngine();

@@ -115,8 +115,11 @@ export class LspClient {
     }, timeoutMs).then((m) => m.params as PublishedDiagnostics);
   }
 
-  async initialize(initializationOptions: Record<string, unknown> = { debounceMs: 20 }): Promise<unknown> {
-    const result = await this.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions });
+  async initialize(initializationOptions: Record<string, unknown> = { debounceMs: 20 }, params: { rootUri?: string; capabilities?: Record<string, unknown> } = {}): Promise<unknown> {
+    const result = await this.request('initialize', {
+      processId: process.pid, rootUri: params.rootUri ?? null, capabilities: params.capabilities ?? {}, initializationOptions,
+      ...(params.rootUri ? { workspaceFolders: [{ uri: params.rootUri, name: 'ws' }] } : {}),
+    });
     this.notify('initialized', {});
     return result;
   }

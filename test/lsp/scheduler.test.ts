@@ -29,14 +29,17 @@ describe('AnalysisScheduler', () => {
   it('cancels the analysis of an older version: its generator is closed and never finishes', async () => {
     const events: string[] = [];
     let n = 0;
+    let started = false;
     const s = new AnalysisScheduler({
       debounceMs: 0, sliceMs: 2,
       start: () => {
         const v = ++n;
         return (function* (): AnalysisJob {
           try {
-            // The first analysis would run for seconds; the second is short.
-            for (let i = 0; i < (v === 1 ? 2000 : 5); i++) { busy(2); yield; }
+            started = true;
+            // The first version never finishes by itself: only a cancellation ends it.
+            while (v === 1) yield;
+            for (let i = 0; i < 3; i++) yield;
             events.push(`done ${v}`);
           } finally {
             events.push(`closed ${v}`);
@@ -45,7 +48,7 @@ describe('AnalysisScheduler', () => {
       },
     });
     s.schedule('a');
-    await tick(8);
+    while (!started) await tick(1);
     assert.ok(s.busy('a'));
     s.schedule('a');
     while (s.busy('a')) await tick(2);
@@ -66,16 +69,22 @@ describe('AnalysisScheduler', () => {
   });
 
   it('waits twice the last analysis time, within [2 ms, debounce]', async () => {
+    // A deterministic clock: each step of the job costs `cost` ms of it.
+    let clock = 0;
     let cost = 10;
-    const s = new AnalysisScheduler({ debounceMs: 50, sliceMs: 100, start: () => (function* (): AnalysisJob { busy(cost); })() });
+    const s = new AnalysisScheduler({ debounceMs: 50, sliceMs: 100, now: () => clock, start: () => (function* (): AnalysisJob { clock += cost; })() });
     assert.equal(s.delayFor('a'), 50, 'no analysis yet: the configured debounce');
     s.schedule('a', 0);
     while (s.busy('a')) await tick(2);
-    assert.ok(s.delayFor('a') >= 20 && s.delayFor('a') < 50, `delay ${s.delayFor('a')}`);
+    assert.equal(s.delayFor('a'), 20);
     cost = 40;
     s.schedule('a', 0);
     while (s.busy('a')) await tick(2);
-    assert.equal(s.delayFor('a'), 50);
+    assert.equal(s.delayFor('a'), 50, 'capped at the debounce');
+    cost = 0.1;
+    s.schedule('a', 0);
+    while (s.busy('a')) await tick(2);
+    assert.equal(s.delayFor('a'), 2, 'never below 2 ms');
     s.forget('a');
     assert.equal(s.delayFor('a'), 50);
     s.dispose();

@@ -3,7 +3,7 @@
  * extension imports this module with `import()` only when the Flux view opens or a cluster
  * command runs, so YAML editing never pays for loading the Kubernetes client.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { checkFlux, type FluxCheck } from '../../../server/src/cluster/check';
 import { ClusterConnection } from '../../../server/src/cluster/connection';
 import { listContexts, loadKubeConfig, type KubeContextInfo } from '../../../server/src/cluster/kubeconfig';
@@ -16,12 +16,29 @@ export { describe } from '../../../server/src/cluster/describe';
 export { listEvents } from '../../../server/src/cluster/events';
 export { explain, formatExplanation } from '../../../server/src/cluster/explain';
 export { getObject } from '../../../server/src/cluster/get';
-export { buildExplorerTree, loadChildren } from '../../../server/src/cluster/explorer-model';
+export { buildExplorerTree, connectionLine, loadChildren, nodeContext } from '../../../server/src/cluster/explorer-model';
+export { formatTrace, trace } from '../../../server/src/cluster/trace';
+export { LogTail } from '../../../server/src/cluster/logs/tail';
+export { controllerPods } from '../../../server/src/cluster/logs/pods';
+export { renderLogEntry } from '../../../server/src/cluster/logs/parse';
+export { logTargetFor } from '../../../server/src/cluster/logs/target';
+export { decryptCheck, formatDecryptReport } from '../../../server/src/cluster/decrypt';
 
 /** The merged kubeconfig for the settings and $KUBECONFIG, and its contexts. Throws ClusterCallError. */
 export function openKubeConfig(s: FluxSettings, env: string | undefined): { kubeConfig: KubeConfig; contexts: KubeContextInfo[] } {
   const kubeConfig = loadKubeConfig({ paths: s.kubeconfig ? [s.kubeconfig] : undefined, env: s.kubeconfig ? undefined : env });
   return { kubeConfig, contexts: listContexts(kubeConfig) };
+}
+
+/**
+ * What a context's connection is made of in a kubeconfig (its context, cluster and user entries):
+ * when Refresh re-reads the files and this changed (a rotated token, a new server URL), the
+ * session is rebuilt. Compared, never shown: it holds credentials.
+ */
+export function contextFingerprint(kc: KubeConfig, context: string): string {
+  const ctx = kc.getContextObject(context);
+  if (!ctx) return '';
+  return JSON.stringify([ctx, kc.getCluster(ctx.cluster) ?? null, kc.getUser(ctx.user) ?? null]);
 }
 
 /** One context's connection, watch cache and last `flux check`. Disposing it stops everything. */
@@ -30,12 +47,18 @@ export class ClusterSession {
   readonly cache: FluxWatchCache;
   check?: FluxCheck;
   checkError?: string;
+  /** The Flux CRDs the last check read (handed to the language server as the schema source). */
+  fluxCrds?: V1CustomResourceDefinition[];
   private disposed = false;
 
   /** Throws ClusterCallError when the context does not exist. */
+  /** {@link contextFingerprint} of the kubeconfig the session was built from. */
+  readonly fingerprint: string;
+
   constructor(kubeConfig: KubeConfig, readonly context: string, s: FluxSettings) {
     this.conn = new ClusterConnection({ kubeConfig, context, fluxNamespace: s.fluxNamespace, requestTimeoutMs: s.requestTimeoutMs });
     this.cache = new FluxWatchCache(this.conn);
+    this.fingerprint = contextFingerprint(kubeConfig, context);
   }
 
   get isDisposed(): boolean { return this.disposed; }
@@ -48,8 +71,9 @@ export class ClusterSession {
   /** Re-runs the Flux check; failures are kept as checkError, never thrown. */
   async refreshCheck(): Promise<void> {
     try {
-      const check = await checkFlux(this.conn);
-      if (!this.disposed) { this.check = check; this.checkError = undefined; }
+      let crds: V1CustomResourceDefinition[] | undefined;
+      const check = await checkFlux(this.conn, { onCrds: (all) => { crds = all.filter((c) => (c.spec?.group ?? '').endsWith('fluxcd.io')); } });
+      if (!this.disposed) { this.check = check; this.checkError = undefined; this.fluxCrds = crds; }
     } catch (err) {
       if (!this.disposed) this.checkError = err instanceof Error ? err.message : String(err);
     }

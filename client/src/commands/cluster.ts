@@ -53,11 +53,7 @@ export const fluxCheck: CommandFactory = (ctx) => async () => {
 };
 
 export const refresh: CommandFactory = (ctx) => async () => {
-  const session = ctx.current;
-  if (!session || ctx.phase === 'error' || ctx.phase === 'none') {
-    await ctx.connect(ctx.contextName);
-    return;
-  }
-  await session.refreshCheck();
-  ctx.refreshViews();
+  // Re-reads the kubeconfig files: a context changed on disk (rotated token, new server) reconnects;
+  // otherwise every cluster probes the API server now and re-runs the check.
+  await ctx.refreshAll();
 };

@@ -6,3 +6,7 @@ export { selectContext, fluxCheck, refresh } from './cluster';
 export { filterNamespaces, toggleFailingOnly } from './view';
 export { copyName } from './copy-name';
 export { openDefinition } from './open-definition';
+export { addCluster, removeCluster } from './clusters';
+export { trace } from './trace';
+export { showLogs, stopLogs, changeLogFilter } from './logs';
+export { checkDecryption } from './decrypt';

@@ -5,8 +5,19 @@
  */
 import * as vscode from 'vscode';
 import type { ExplorerNode } from '../../../server/src/cluster/explorer-model';
+import type { ClusterSession } from '../cluster/runtime';
 import type { Ctx } from '../ctx';
+import { clusterSummary } from '../status-model';
 import { errorNode, treeItemFields } from './tree-item-model';
+
+/** The root of one context when several clusters are watched (`root:<context>`). */
+function clusterRoot(x: ClusterSession, children: ExplorerNode[]): ExplorerNode {
+  const sum = clusterSummary(x.context, x.cache.snapshot().connection, x.check);
+  return {
+    id: `root:${x.context}`, label: x.context, description: sum.description, tooltip: sum.tooltip,
+    icon: sum.ok ? 'cluster' : sum.icon, contextValue: 'flux.root', collapsible: 'expanded', children,
+  };
+}
 
 export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -53,17 +64,21 @@ export class ExplorerProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       }
       const { buildExplorerTree } = await this.ctx.runtime();
       const s = this.ctx.settings;
-      const roots = buildExplorerTree(session.cache.snapshot(), {
-        context: session.context, check: session.check, namespaces: s.namespaces.length ? s.namespaces : undefined, failingOnly: s.failingOnly,
+      const build = (x: ClusterSession): ExplorerNode[] => buildExplorerTree(x.cache.snapshot(), {
+        context: x.context, check: x.check, namespaces: s.namespaces.length ? s.namespaces : undefined, failingOnly: s.failingOnly,
       });
+      const all = this.ctx.sessions();
+      // Several clusters: one root per context, each with its own tree (and its own watches).
+      const roots = all.length > 1 ? all.map((x) => clusterRoot(x, build(x))) : build(session);
       if (this.ctx.phase === 'error' && this.ctx.problem) return [errorNode('root', this.ctx.problem), ...roots];
       return roots;
     }
     if (node.children) return node.children;
-    if (node.lazy && session) {
+    const owner = this.ctx.sessionFor(node) ?? session;
+    if (node.lazy && owner) {
       const { loadChildren } = await this.ctx.runtime();
       try {
-        return await loadChildren(session.conn, node, session.cache.snapshot());
+        return await loadChildren(owner.conn, node, owner.cache.snapshot());
       } catch (err) {
         return [errorNode(node.id, err instanceof Error ? err.message : String(err))];
       }

@@ -32,6 +32,14 @@ const MODEL_ICONS: Record<ExplorerIcon, IconSpec> = {
   resource: { id: 'symbol-field' },
   webhook: { id: 'link' },
   info: { id: 'info' },
+  // Connection problems: greyed, never a green check.
+  stale: { id: 'circle-outline', color: 'disabledForeground' },
+  disconnected: { id: 'debug-disconnect', color: 'errorForeground' },
+  unauthorized: { id: 'lock', color: 'errorForeground' },
+  // Workloads under inventories.
+  'workload-ready': { id: 'pass', color: 'testing.iconPassed' },
+  'workload-failing': { id: 'error', color: 'errorForeground' },
+  'workload-progressing': { id: 'sync', color: 'charts.blue' },
 };
 
 /**

@@ -5,14 +5,25 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startLanguageServer } from '../lsp/language-server';
 import { installCrashGuards } from '../lsp/crash-guards';
 import { runLint } from './lint';
+import { runGraph } from './graph';
 
 const USAGE = `Usage: flux-workbench <command> [options]
 
 Workspace commands:
-  lint [DIR|FILE...] [--format text|json] [--target-flux-version 2.8]
-                          Print the diagnostics of every YAML file under the paths (default: .).
-                          Exit code 1 when any error was found.
+  lint [DIR|FILE...] [--format text|json|sarif] [--fail-on error|warning|never] [--target-flux-version 2.8]
+       [--schema-from DIR|FILE] [--context NAME [--kubeconfig PATH]]
+                          Print the diagnostics of every YAML file under the paths (default: .), judged as
+                          Flux applies them (cross-file rules per cluster). Exit code 1 when a diagnostic at
+                          or above --fail-on (default error) was found, 2 when a path does not exist.
+                          Schemas: --schema-from CRD YAML, --context a cluster's CRDs, else Flux CRDs
+                          among the files (gotk-components.yaml), else the bundled Flux 2.8 schemas.
+  graph [DIR] [--format text|json|dot]
+                          Print the apply graph: per cluster, the Kustomizations in dependsOn order and the
+                          objects each applies, with their effective namespaces.
   lsp --stdio             Start the language server over stdio.
+  decrypt-check [DIR] [--context C] [--kubeconfig F] [--offline] [--format text|json]
+                          Can each SOPS file be decrypted where a Flux Kustomization applies it?
+                          Live against the cluster when a kubeconfig is found. Exit code 1 when not.
 
 Cluster commands (use --kubeconfig PATH and --context NAME):
   get [KIND] [-n NS | -A] [--format text|json]
@@ -22,6 +33,7 @@ Cluster commands (use --kubeconfig PATH and --context NAME):
   events KIND NAME [-n NS]
   tree kustomization NAME [-n NS]
   health
+  logs [--controller C] [--kind K] [--name N] [-n NS | -A] [--level L] [--follow] [--tail N] [--since D]
 
 Exit codes: 0 success, 1 failure or errors found, 2 usage error, 3 timeout, 4 cluster unreachable or unauthorized.
 `;
@@ -37,6 +49,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       return command === undefined ? 2 : 0;
     case 'lint':
       return runLint(rest, io);
+    case 'graph':
+      return runGraph(rest, io);
     case 'lsp': {
       if (!rest.includes('--stdio')) {
         io.stderr.write('flux-workbench lsp: only --stdio is supported\n');
@@ -47,6 +61,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       startLanguageServer(connection);
       return new Promise<number>(() => { /* serves until the client exits the process */ });
     }
+    case 'decrypt-check': {
+      const { runDecryptCheckCommand } = await import('./decrypt-command');
+      return runDecryptCheckCommand(rest, io);
+    }
     default: {
       // Loaded on demand: the cluster client (@kubernetes/client-node and its undici) needs Node >= 22,
       // while lint and the language server run on any supported Node.
@@ -55,6 +73,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         io.stderr.write(`flux-workbench ${command}: cluster commands need Node.js 22 or newer (this is ${process.version}); lint and lsp work on this Node\n`);
         return 1;
       }
+      if (command === 'logs') return (await import('./logs-command')).runLogsCommand(rest, io);
       const { runClusterCommand } = await import('./cluster-commands');
       return runClusterCommand(argv, io);
     }

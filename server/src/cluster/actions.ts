@@ -4,7 +4,7 @@
  */
 import { findKind, type FluxKindInfo } from '../engine/kinds';
 import { ClusterCallError, type ClusterAccess, describeKey, getObject, kindInfo, mergePatchObject } from './get';
-import { findCondition, isSuspended, observedCurrent, successMessage } from './status';
+import { findCondition, isStatic, isSuspended, observedCurrent, successMessage } from './status';
 import type { FluxObject, ObjectKey } from './types';
 
 export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
@@ -113,6 +113,11 @@ export function sourceKeyOf(obj: FluxObject): ObjectKey | undefined {
     const srcRef = chartSpec && ref((chartSpec as { sourceRef?: unknown }).sourceRef);
     if (chartSpec) return { kind: 'HelmChart', name: `${ns}-${obj.metadata.name}`, namespace: srcRef?.namespace || ns };
   }
+  if (obj.kind === 'HelmChart') {
+    // A HelmChart's sourceRef (HelmRepository, GitRepository, Bucket) is always in its namespace.
+    const r = ref(spec.sourceRef);
+    if (r?.kind && r.name) return { kind: r.kind, name: r.name, namespace: ns };
+  }
   return undefined;
 }
 
@@ -162,7 +167,7 @@ export async function reconcile(conn0: ClusterAccess, key0: ObjectKey, opts: Rec
     if (isSuspended(obj)) {
       return { outcome: 'failed', noop: true, key, object: obj, message: `${what}: resource is suspended; resume it first (spec.suspend is true)` };
     }
-    if (info.kind === 'HelmRepository' && obj.spec?.type === 'oci') {
+    if (isStatic(obj)) {
       return {
         outcome: 'success', noop: true, key, object: obj,
         message: `${what}: reconcile is not supported for HelmRepository of type oci (it is static; nothing to fetch)`,
@@ -171,8 +176,15 @@ export async function reconcile(conn0: ClusterAccess, key0: ObjectKey, opts: Rec
     let source: ActionResult | undefined;
     if (opts.withSource) {
       const srcKey = sourceKeyOf(obj);
+      if (srcKey?.kind === 'ExternalArtifact') {
+        // Another controller produces ExternalArtifacts; nothing to annotate (the flux CLI refuses too).
+        return { outcome: 'failed', noop: true, key, object: obj, message: `${what}: cannot reconcile source of kind ExternalArtifact (its producer updates it; reconcile without --with-source)` };
+      }
       if (srcKey && findKind(srcKey.kind)) {
-        source = await reconcile(conn, srcKey, { ...opts, withSource: false, force: false, reset: false, timeoutMs: Math.max(0, deadline - Date.now()) });
+        // A HelmRelease's HelmChart is reconciled with its own source first, so a new chart version
+        // in the HelmRepository/GitRepository is seen (flux2 reconcile_helmrelease.go: force).
+        const chartSource = srcKey.kind === 'HelmChart';
+        source = await reconcile(conn, srcKey, { ...opts, withSource: chartSource, force: false, reset: false, timeoutMs: Math.max(0, deadline - Date.now()) });
         if (source.outcome !== 'success') {
           return { ...source, key, object: obj, source, message: `${what}: source not reconciled: ${source.message}` };
         }
@@ -222,10 +234,11 @@ export async function resume(conn0: ClusterAccess, key0: ObjectKey, opts: WaitOp
   const { info, key, conn, what } = begin(conn0, key0, opts.signal);
   const { deadline, progress } = waiting(opts);
   try {
-    await getObject(conn, key);
+    const before = await getObject(conn, key);
     progress(`resuming ${what}`);
     const patched = await mergePatchObject(conn, key, { spec: { suspend: null } });
-    if (!info.hasStatus) {
+    if (!info.hasStatus || isStatic(before)) {
+      // Nothing reconciles a static object (OCI HelmRepository): do not wait for a status.
       return { outcome: 'success', key, object: patched, message: `${info.kind} ${key.name} resumed` };
     }
     const generation = patched.metadata.generation;

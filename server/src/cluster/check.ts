@@ -1,9 +1,15 @@
 /**
- * Flux health like `flux check` (FLUX-FACTS §5): controller Deployments labelled
- * `app.kubernetes.io/part-of=flux` in the Flux namespace must be ready; the Flux version is the
- * `app.kubernetes.io/version` label of the gitrepositories CRD; each Flux CRD's stored versions.
+ * Flux health like `flux check` (FLUX-FACTS §5, flux2 cmd/flux/check.go): the Kubernetes version
+ * must satisfy the CLI's minimum (>= 1.30); controller Deployments labelled
+ * `app.kubernetes.io/part-of=flux` in the Flux namespace must become ready (polled until the
+ * timeout, not judged on one snapshot); every CRD labelled `app.kubernetes.io/part-of=flux` must
+ * have stored versions. Kinds a Flux version does not ship (ExternalArtifact before 2.7) are
+ * listed as not installed, never as a failure. The Flux version is the `app.kubernetes.io/version`
+ * label of the gitrepositories CRD.
  */
-import { ApiextensionsV1Api, AppsV1Api, type V1CustomResourceDefinition, type V1Deployment } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api, AppsV1Api, type V1CustomResourceDefinition, type V1Deployment, VersionApi,
+} from '@kubernetes/client-node';
 import { FLUX_KINDS, qualifiedResource } from '../engine/kinds';
 import { type ClusterAccess, DEFAULT_FLUX_NAMESPACE, requestOptions, toClusterError } from './get';
 
@@ -29,14 +35,22 @@ export interface CrdStatus {
 export interface MissingCrd {
   name: string;
   kind: string;
-  /** True when the controller that reconciles the kind is installed, so the CRD must be there. */
+  /**
+   * Always false since the check follows `flux check`: only the CRDs the installation labels
+   * `part-of=flux` are judged, so a kind the installed Flux does not ship is information.
+   */
   required: boolean;
 }
+
+/** The minimum Kubernetes version `flux check` accepts (flux2 cmd/flux/check.go kubernetesConstraints). */
+export const MIN_KUBERNETES = '1.30.0';
 
 export interface FluxCheck {
   ok: boolean;
   namespace: string;
   fluxVersion?: string;
+  /** The API server's gitVersion (e.g. `v1.33.1`), when readable. */
+  kubernetesVersion?: string;
   controllers: ControllerStatus[];
   crds: CrdStatus[];
   missingCrds: MissingCrd[];
@@ -78,75 +92,126 @@ export function crdStatus(crd: V1CustomResourceDefinition): CrdStatus {
   };
 }
 
+/** Compares dotted versions numerically (`1.29.10` < `1.30.0`); a leading `v` and any `-pre`/`+build` suffix are ignored. */
+export function versionAtLeast(version: string, min: string): boolean {
+  const parse = (v: string): number[] => v.replace(/^v/, '').split(/[-+]/)[0]!.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  const a = parse(version);
+  const b = parse(min);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
 /** Summarises controllers and CRDs into a FluxCheck (pure; exported for tests and the explorer). */
-export function summarize(namespace: string, deployments: V1Deployment[], crds: V1CustomResourceDefinition[]): FluxCheck {
+export function summarize(namespace: string, deployments: V1Deployment[], crds: V1CustomResourceDefinition[], kubernetesVersion?: string): FluxCheck {
   const controllers = deployments.map(deploymentStatus).sort((a, b) => a.name.localeCompare(b.name));
   const byName = new Map(crds.map((c) => [c.metadata?.name ?? '', c]));
   const fluxVersion = byName.get('gitrepositories.source.toolkit.fluxcd.io')?.metadata?.labels?.[VERSION_LABEL];
-  const installed = new Set(controllers.map((c) => c.name));
   const crdStatuses: CrdStatus[] = [];
   const missingCrds: MissingCrd[] = [];
   for (const k of FLUX_KINDS) {
     const name = qualifiedResource(k);
     const crd = byName.get(name);
     if (crd) crdStatuses.push(crdStatus(crd));
-    else missingCrds.push({ name, kind: k.kind, required: installed.has(k.controller) });
+    else missingCrds.push({ name, kind: k.kind, required: false });
   }
   const problems: string[] = [];
+  if (kubernetesVersion && !versionAtLeast(kubernetesVersion, MIN_KUBERNETES)) {
+    problems.push(`Kubernetes ${kubernetesVersion} is older than Flux requires (>=${MIN_KUBERNETES}): upgrade the cluster`);
+  }
   if (controllers.length === 0) problems.push(`no Deployment labelled ${PART_OF_FLUX} in namespace ${namespace}: Flux is not installed there (use --flux-namespace if it runs elsewhere)`);
   for (const c of controllers) if (!c.ready) problems.push(`Deployment ${namespace}/${c.name} is not ready: ${c.message}`);
-  for (const m of missingCrds) if (m.required) problems.push(`CRD ${m.name} is missing although ${FLUX_KINDS.find((k) => k.kind === m.kind)?.controller} is installed: reinstall or upgrade Flux`);
+  for (const c of crdStatuses) if (c.storedVersions.length === 0) problems.push(`CRD ${c.name} has no stored versions: the API server has not stored any ${c.kind} yet or the CRD is broken; reinstall Flux`);
+  if (controllers.length > 0 && crds.length === 0) problems.push(`no CRD labelled ${PART_OF_FLUX}: reinstall Flux`);
   if (controllers.length > 0 && !fluxVersion) problems.push('CRD gitrepositories.source.toolkit.fluxcd.io has no app.kubernetes.io/version label: Flux version unknown');
-  const ok = controllers.length > 0 && controllers.every((c) => c.ready) && !missingCrds.some((m) => m.required);
+  const ok = controllers.length > 0 && controllers.every((c) => c.ready) && crds.length > 0
+    && crdStatuses.every((c) => c.storedVersions.length > 0) && (!kubernetesVersion || versionAtLeast(kubernetesVersion, MIN_KUBERNETES));
   const version = fluxVersion ? `Flux ${fluxVersion}` : 'Flux';
   const notReady = controllers.filter((c) => !c.ready);
   const summary = controllers.length === 0
     ? `Flux not found in ${namespace}`
     : notReady.length > 0
       ? `${version}: ${notReady.length}/${controllers.length} controllers not ready (${notReady.map((c) => c.name).join(', ')})`
-      : ok ? `${version}: ${controllers.length}/${controllers.length} controllers ready` : `${version}: CRDs missing`;
-  return { ok, namespace, fluxVersion, controllers, crds: crdStatuses, missingCrds, problems, summary };
+      : ok ? `${version}: ${controllers.length}/${controllers.length} controllers ready` : `${version}: ${problems[0] ?? 'checks failed'}`;
+  return { ok, namespace, fluxVersion, ...(kubernetesVersion ? { kubernetesVersion } : {}), controllers, crds: crdStatuses, missingCrds, problems, summary };
 }
 
-const clientCache = new WeakMap<object, { apps: AppsV1Api; ext: ApiextensionsV1Api }>();
-function apis(conn: ClusterAccess): { apps: AppsV1Api; ext: ApiextensionsV1Api } {
+type Apis = { apps: AppsV1Api; ext: ApiextensionsV1Api; version: VersionApi };
+const clientCache = new WeakMap<object, Apis>();
+function apis(conn: ClusterAccess): Apis {
   let c = clientCache.get(conn.kubeConfig);
   if (!c) {
-    c = { apps: conn.kubeConfig.makeApiClient(AppsV1Api), ext: conn.kubeConfig.makeApiClient(ApiextensionsV1Api) };
+    c = { apps: conn.kubeConfig.makeApiClient(AppsV1Api), ext: conn.kubeConfig.makeApiClient(ApiextensionsV1Api), version: conn.kubeConfig.makeApiClient(VersionApi) };
     clientCache.set(conn.kubeConfig, c);
   }
   return c;
 }
 
-/** Reads the controllers and CRDs and returns the check result. */
-export async function checkFlux(conn: ClusterAccess): Promise<FluxCheck> {
+export interface CheckOptions {
+  /**
+   * Wait up to this long for the controllers to become ready, polling every `pollMs` (default 0:
+   * judge the current state, as the explorer does; `flux check` waits up to its --timeout).
+   */
+  waitMs?: number;
+  /** Poll interval while waiting (default 5 s, like `flux check --poll-interval`). */
+  pollMs?: number;
+  signal?: AbortSignal;
+  /** Receives the Flux CRD list read for the check, so a caller (the explorer's schema hand-over) needs no second request. */
+  onCrds?: (crds: V1CustomResourceDefinition[]) => void;
+}
+
+/** The API server's gitVersion, or undefined when `/version` is not readable (judged as unknown, not as failed). */
+async function serverVersion(conn: ClusterAccess, c: Apis): Promise<string | undefined> {
+  try {
+    return (await c.version.getCode({}, requestOptions(conn))).gitVersion || undefined;
+  } catch (err) {
+    const ce = toClusterError(err, 'API server version');
+    if (ce.failure === 'unreachable' || ce.failure === 'unauthorized' || ce.failure === 'aborted') throw ce;
+    return undefined;
+  }
+}
+
+/** Reads the server version, controllers and CRDs (waiting for the controllers when asked) and returns the check result. */
+export async function checkFlux(conn: ClusterAccess, opts: CheckOptions = {}): Promise<FluxCheck> {
   const namespace = conn.fluxNamespace ?? DEFAULT_FLUX_NAMESPACE;
   const c = apis(conn);
-  let deployments: V1Deployment[];
-  try {
-    deployments = (await c.apps.listNamespacedDeployment({ namespace, labelSelector: PART_OF_FLUX }, requestOptions(conn))).items ?? [];
-  } catch (err) {
-    throw toClusterError(err, `Deployments in namespace ${namespace}`);
-  }
+  const kubernetesVersion = await serverVersion(conn, c);
   let crds: V1CustomResourceDefinition[];
   try {
-    crds = (await c.ext.listCustomResourceDefinition({}, requestOptions(conn))).items ?? [];
+    crds = (await c.ext.listCustomResourceDefinition({ labelSelector: PART_OF_FLUX }, requestOptions(conn))).items ?? [];
   } catch (err) {
     throw toClusterError(err, 'CustomResourceDefinitions');
   }
-  return summarize(namespace, deployments, crds);
+  opts.onCrds?.(crds);
+  const deadline = Date.now() + (opts.waitMs ?? 0);
+  for (;;) {
+    let deployments: V1Deployment[];
+    try {
+      deployments = (await c.apps.listNamespacedDeployment({ namespace, labelSelector: PART_OF_FLUX }, requestOptions(conn))).items ?? [];
+    } catch (err) {
+      throw toClusterError(err, `Deployments in namespace ${namespace}`);
+    }
+    const result = summarize(namespace, deployments, crds, kubernetesVersion);
+    const waiting = deployments.length > 0 && result.controllers.some((x) => !x.ready);
+    const left = deadline - Date.now();
+    if (!waiting || left <= 0 || opts.signal?.aborted) return result;
+    await new Promise((r) => setTimeout(r, Math.min(opts.pollMs ?? 5000, left)));
+  }
 }
 
 /** Text report, one line per controller and CRD. */
 export function formatCheck(r: FluxCheck): string {
   const lines: string[] = [];
   lines.push(`► checking Flux in namespace ${r.namespace}`);
+  if (r.kubernetesVersion) lines.push(`${versionAtLeast(r.kubernetesVersion, MIN_KUBERNETES) ? '✔' : '✗'} kubernetes ${r.kubernetesVersion.replace(/^v/, '')}>=${MIN_KUBERNETES}`);
   lines.push(r.fluxVersion ? `✔ distribution: flux-${r.fluxVersion}` : '✗ distribution: unknown Flux version');
   for (const c of r.controllers) {
     lines.push(`${c.ready ? '✔' : '✗'} ${c.name}: ${c.ready ? 'deployment ready' : c.message}${c.image ? ` (${c.image})` : ''}`);
   }
-  for (const crd of r.crds) lines.push(`✔ ${crd.name}: stored versions ${crd.storedVersions.join(', ') || 'none'}`);
-  for (const m of r.missingCrds) lines.push(`${m.required ? '✗' : '-'} ${m.name}: not installed`);
+  for (const crd of r.crds) lines.push(`${crd.storedVersions.length ? '✔' : '✗'} ${crd.name}: stored versions ${crd.storedVersions.join(', ') || 'none'}`);
+  for (const m of r.missingCrds) lines.push(`- ${m.name}: not installed`);
   for (const p of r.problems) lines.push(`✗ ${p}`);
   lines.push(r.ok ? `✔ all checks passed: ${r.summary}` : `✗ checks failed: ${r.summary}`);
   return lines.join('\n') + '\n';

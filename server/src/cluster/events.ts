@@ -1,7 +1,11 @@
 /**
- * core/v1 Events for a Flux object and its source (FLUX-FACTS §5), oldest first like `flux events`.
+ * core/v1 Events of Flux objects like `flux events` (FLUX-FACTS §5, flux2 cmd/flux/events.go):
+ * one object and the objects it refers to (Kustomization → source, HelmRelease → chart source and
+ * its HelmChart, Alert → Provider, ImagePolicy → ImageRepository, HelmChart → source), every
+ * object of a kind, or every Flux object of a namespace (or all namespaces); oldest first.
  */
 import { CoreV1Api, type CoreV1Event } from '@kubernetes/client-node';
+import { FLUX_KINDS } from '../engine/kinds';
 import { sourceKeyOf } from './actions';
 import { type ClusterAccess, ClusterCallError, getObject, kindInfo, requestOptions, toClusterError } from './get';
 import type { FluxObject, ObjectKey } from './types';
@@ -15,6 +19,8 @@ export interface FluxEvent {
   involved: ObjectKey;
   /** Last time seen (ISO 8601), from lastTimestamp, eventTime, firstTimestamp or creationTimestamp. */
   lastSeen?: string;
+  /** First time seen (ISO 8601): eventTime, else firstTimestamp (what `flux events` ages single events by). */
+  firstSeen?: string;
   count: number;
   /** Reporting controller, e.g. `kustomize-controller`. */
   controller?: string;
@@ -42,6 +48,7 @@ export function toFluxEvent(e: CoreV1Event): FluxEvent {
     message: (e.message ?? '').trim(),
     involved: { kind: io.kind ?? '', name: io.name ?? '', namespace: io.namespace ?? e.metadata?.namespace ?? '' },
     lastSeen: eventTime(e),
+    ...(iso(e.eventTime) ?? iso(e.firstTimestamp) ? { firstSeen: iso(e.eventTime) ?? iso(e.firstTimestamp) } : {}),
     count: e.count ?? e.series?.count ?? 1,
     controller: e.reportingComponent || e.source?.component || undefined,
   };
@@ -59,28 +66,120 @@ function core(conn: ClusterAccess): CoreV1Api {
   return c;
 }
 
-/** Events whose involvedObject is exactly this kind/name in this namespace. */
-export async function eventsFor(conn: ClusterAccess, key: ObjectKey): Promise<FluxEvent[]> {
-  const fieldSelector = `involvedObject.kind=${key.kind},involvedObject.name=${key.name}`;
+const EVENT_PAGE = 500;
+
+/**
+ * Events in a namespace (every namespace when undefined), optionally only those of one kind and
+ * name (field selector), paged like kubectl.
+ */
+export async function eventsWhere(conn: ClusterAccess, where: { namespace?: string; kind?: string; name?: string }): Promise<FluxEvent[]> {
+  const sel = [where.kind ? `involvedObject.kind=${where.kind}` : '', where.name ? `involvedObject.name=${where.name}` : ''].filter(Boolean).join(',');
+  const what = `events${where.kind ? ` of ${where.kind}${where.name ? ` ${where.namespace ?? ''}/${where.name}` : ''}` : ''}${where.namespace === undefined ? ' in all namespaces' : ` in namespace ${where.namespace}`}`;
+  const out: FluxEvent[] = [];
+  let cont: string | undefined;
   try {
-    const list = await core(conn).listNamespacedEvent({ namespace: key.namespace, fieldSelector }, requestOptions(conn));
-    return (list.items ?? []).map(toFluxEvent).filter((e) => e.involved.kind === key.kind && e.involved.name === key.name);
+    do {
+      const args = { fieldSelector: sel || undefined, limit: EVENT_PAGE, _continue: cont };
+      const list = where.namespace === undefined
+        ? await core(conn).listEventForAllNamespaces(args, requestOptions(conn))
+        : await core(conn).listNamespacedEvent({ namespace: where.namespace, ...args }, requestOptions(conn));
+      for (const e of list.items ?? []) out.push(toFluxEvent(e));
+      cont = list.metadata?._continue || undefined;
+    } while (cont);
   } catch (err) {
-    throw toClusterError(err, `events of ${key.kind} ${key.namespace}/${key.name}`);
+    throw toClusterError(err, what);
   }
+  return out.filter((e) => (!where.kind || e.involved.kind === where.kind) && (!where.name || e.involved.name === where.name));
 }
 
-/** The sources whose events belong with the object's: its source, and a HelmRelease chart's repository. */
+/** Events whose involvedObject is exactly this kind/name in this namespace. */
+export function eventsFor(conn: ClusterAccess, key: ObjectKey): Promise<FluxEvent[]> {
+  return eventsWhere(conn, { namespace: key.namespace, kind: key.kind, name: key.name });
+}
+
+type Ref = { kind?: string; name?: string; namespace?: string };
+function refAt(obj: FluxObject, ...path: string[]): Ref | undefined {
+  let v: unknown = obj;
+  for (const p of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+  return v && typeof v === 'object' ? (v as Ref) : undefined;
+}
+
+/**
+ * The objects whose events `flux events --for Kind/name` adds: a Kustomization's source; a
+ * HelmRelease's chart source and its HelmChart `<ns>-<name>` (or its chartRef); an Alert's Provider
+ * (same namespace); an ImagePolicy's ImageRepository; a HelmChart's source.
+ */
 export function relatedSources(obj: FluxObject): ObjectKey[] {
+  const ns = obj.metadata.namespace ?? '';
   const out: ObjectKey[] = [];
-  const src = sourceKeyOf(obj);
-  if (src) out.push(src);
-  if (obj.kind === 'HelmRelease' && !obj.spec?.chartRef) {
-    const chart = obj.spec?.chart as { spec?: { sourceRef?: { kind?: string; name?: string; namespace?: string } } } | undefined;
-    const r = chart?.spec?.sourceRef;
-    if (r?.kind && r.name) out.push({ kind: r.kind, name: r.name, namespace: r.namespace || (obj.metadata.namespace ?? '') });
+  const add = (r: Ref | undefined, kind?: string, sameNamespace = false): void => {
+    const k = kind ?? r?.kind;
+    if (k && r?.name) out.push({ kind: k, name: r.name, namespace: (sameNamespace ? '' : r.namespace) || ns });
+  };
+  switch (obj.kind) {
+    case 'HelmRelease': {
+      const chartRef = refAt(obj, 'spec', 'chartRef');
+      if (chartRef) { add(chartRef); break; }
+      const src = refAt(obj, 'spec', 'chart', 'spec', 'sourceRef');
+      add(src);
+      const chart = sourceKeyOf(obj);
+      if (chart) out.push(chart);
+      break;
+    }
+    case 'Alert': add(refAt(obj, 'spec', 'providerRef'), 'Provider', true); break;
+    case 'ImagePolicy': add(refAt(obj, 'spec', 'imageRepositoryRef'), 'ImageRepository'); break;
+    case 'HelmChart': add(refAt(obj, 'spec', 'sourceRef'), undefined, true); break;
+    default: {
+      const src = sourceKeyOf(obj);
+      if (src) out.push(src);
+    }
   }
   return out;
+}
+
+const FLUX_KIND_NAMES = new Set(FLUX_KINDS.map((k) => k.kind));
+
+export interface EventQuery {
+  /** Namespace; undefined = all namespaces (`-A`). */
+  namespace?: string;
+  /** `--for Kind` or `--for Kind/name`. */
+  kind?: string;
+  name?: string;
+  /** `--types Normal,Warning` (case-insensitive); empty = all. */
+  types?: string[];
+}
+
+/** What {@link queryEvents} returns: the events and whether a NAMESPACE column is needed. */
+export interface EventQueryResult { events: FluxEvent[]; showNamespace: boolean }
+
+/**
+ * `flux events`: events of Flux kinds only, optionally for one kind or object (plus its related
+ * objects), filtered by type, oldest first. NAMESPACE is shown for all namespaces, or when a related
+ * object lives in another namespace.
+ */
+export async function queryEvents(conn: ClusterAccess, q: EventQuery): Promise<EventQueryResult> {
+  const types = (q.types ?? []).map((t) => t.toLowerCase());
+  for (const t of types) {
+    if (t !== 'normal' && t !== 'warning') throw new ClusterCallError('invalid', `type '${t}' not supported. Supported types are Normal, Warning`);
+  }
+  const kind = q.kind ? kindInfo(q.kind).kind : undefined;
+  const all: FluxEvent[] = [];
+  let showNamespace = q.namespace === undefined;
+  if (kind && q.name && q.namespace !== undefined) {
+    const key = { kind, name: q.name, namespace: q.namespace };
+    const obj = await getObject(conn, key);
+    all.push(...await eventsFor(conn, key));
+    for (const r of relatedSources(obj)) {
+      if (r.namespace !== q.namespace) showNamespace = true;
+      try { all.push(...await eventsFor(conn, r)); } catch (err) {
+        if (!(err instanceof ClusterCallError && (err.failure === 'notfound' || err.failure === 'forbidden'))) throw err;
+      }
+    }
+  } else {
+    all.push(...await eventsWhere(conn, { namespace: q.namespace, kind, name: q.name }));
+  }
+  const events = all.filter((e) => FLUX_KIND_NAMES.has(e.involved.kind) && (types.length === 0 || types.includes(e.type.toLowerCase())));
+  return { events: sortEvents(events), showNamespace };
 }
 
 export interface EventsOptions {

@@ -12,10 +12,15 @@ import { findKind } from '../engine/kinds';
 import type { FluxCheck } from './check';
 import { type ClusterAccess, ClusterCallError } from './get';
 import { HelmStorageError, readHelmRelease } from './helm-storage';
-import { apiVersionOf, inventoryOf, isLikelyNamespaced } from './inventory';
+import { apiVersionOf, appliesRemotely, inventoryOf, isLikelyNamespaced } from './inventory';
+import { isWorkload, workloadStatus } from './workloads';
 import { formatDuration, health, type HealthState, isSuspended, nextReconcile, statusRow } from './status';
 import type { FluxObject, ObjectKey } from './types';
-import type { CacheSnapshot, KindSyncState } from './watch-cache';
+import type { CacheSnapshot, ConnectionState, KindSyncState } from './watch-cache';
+import { humanDuration } from './table';
+import { connectionLine } from './presentation';
+
+export { connectionLine, nodeContext } from './presentation';
 
 /**
  * Icon names: a health state for objects (ready, failing, reconciling, stalled, suspended,
@@ -24,7 +29,8 @@ import type { CacheSnapshot, KindSyncState } from './watch-cache';
  * image-automation, kind, namespace, resource, webhook, info).
  */
 export type ExplorerIcon = HealthState | KindSyncState['state'] | 'cluster' | 'controller' | 'sources' | 'kustomizations'
-  | 'helmreleases' | 'notifications' | 'image-automation' | 'kind' | 'namespace' | 'resource' | 'webhook' | 'info';
+  | 'helmreleases' | 'notifications' | 'image-automation' | 'kind' | 'namespace' | 'resource' | 'webhook' | 'info'
+  | 'stale' | 'disconnected' | 'unauthorized' | 'workload-ready' | 'workload-failing' | 'workload-progressing';
 
 /** One node of the explorer tree. */
 export interface ExplorerNode {
@@ -45,6 +51,8 @@ export interface ExplorerNode {
   contextValue: string;
   /** The Flux object a node stands for (object nodes, and Flux objects inside an inventory). */
   key?: ObjectKey;
+  /** Any Kubernetes object a node stands for (inventory and Helm release entries): what "Trace" starts from. */
+  ref?: { apiVersion: string; kind: string; name: string; namespace: string };
   collapsible: 'none' | 'collapsed' | 'expanded';
   /** Children known at build time. */
   children?: ExplorerNode[];
@@ -138,8 +146,8 @@ const nodeCache = new WeakMap<FluxObject, Map<string, ExplorerNode>>();
  * The tooltip is computed when first read (the next-reconcile countdown is relative to that
  * moment, or to `now` when given), so building thousands of nodes stays cheap.
  */
-export function objectNode(obj: FluxObject, opts: { context: string; now?: number; idPrefix?: string }): ExplorerNode {
-  const cacheKey = opts.now === undefined ? `${opts.context}\u0000${opts.idPrefix ?? ''}` : undefined;
+export function objectNode(obj: FluxObject, opts: { context: string; now?: number; idPrefix?: string; stale?: boolean }): ExplorerNode {
+  const cacheKey = opts.now === undefined ? `${opts.context}\u0000${opts.idPrefix ?? ''}\u0000${opts.stale ? 's' : ''}` : undefined;
   if (cacheKey !== undefined) {
     const hit = nodeCache.get(obj)?.get(cacheKey);
     if (hit) return hit;
@@ -153,7 +161,7 @@ export function objectNode(obj: FluxObject, opts: { context: string; now?: numbe
   return node;
 }
 
-function makeObjectNode(obj: FluxObject, opts: { context: string; now?: number; idPrefix?: string }): ExplorerNode {
+function makeObjectNode(obj: FluxObject, opts: { context: string; now?: number; idPrefix?: string; stale?: boolean }): ExplorerNode {
   const key = keyOf(obj);
   const h = health(obj);
   const row = statusRow(obj);
@@ -166,6 +174,8 @@ function makeObjectNode(obj: FluxObject, opts: { context: string; now?: number; 
   else if (hook) description = hook;
   else description = row.revision;
   if (suspended) description = description ? `suspended · ${description}` : 'suspended';
+  // Cut off from the API server: the last known state, greyed, never a green check.
+  if (opts.stale) description = description ? `stale · ${description}` : 'stale';
   const tokens = [`flux.object.${kindLc}.${suspended ? 'suspended' : 'active'}`];
   if (findKind(obj.kind)) tokens.push('reconcilable');
   if (failing) tokens.push('failing');
@@ -176,14 +186,15 @@ function makeObjectNode(obj: FluxObject, opts: { context: string; now?: number; 
     id: opts.idPrefix ? `${opts.idPrefix}>${baseId}` : baseId,
     label: obj.metadata.name,
     ...(description ? { description } : {}),
-    icon: h.state,
+    icon: opts.stale ? 'stale' : h.state,
     contextValue: tokens.join('.'),
     key,
     collapsible: lazy ? 'collapsed' : 'none',
     ...(lazy ? { lazy: true } : {}),
   };
   const fixedNow = opts.now;
-  Object.defineProperty(node, 'tooltip', { enumerable: true, configurable: true, get: () => objectTooltip(obj, fixedNow ?? Date.now()) });
+  const staleNote = opts.stale ? '\n\n_Stale: the last state seen before the connection to the API server was lost._' : '';
+  Object.defineProperty(node, 'tooltip', { enumerable: true, configurable: true, get: () => objectTooltip(obj, fixedNow ?? Date.now()) + staleNote });
   return node;
 }
 
@@ -212,11 +223,15 @@ export function objectTooltip(obj: FluxObject, now: number = Date.now()): string
   return lines.join('\n');
 }
 
-function stateNode(context: string, kind: string, st: KindSyncState): ExplorerNode | undefined {
+function stateNode(context: string, kind: string, st: KindSyncState, now: number = Date.now()): ExplorerNode | undefined {
   const g = groupOf(kind);
   const id = `state:${context}:${g}/${kind}`;
   switch (st.state) {
     case 'synced':
+      if (st.polling) {
+        const ago = st.polling.lastListAt !== undefined ? `, last list ${humanDuration(now - st.polling.lastListAt)} ago` : '';
+        return { id, label: `Listed every ${formatDuration(st.polling.intervalMs)}${ago}`, description: 'watch budget in use: periodic lists', tooltip: st.message, icon: 'info', contextValue: 'flux.state.polling', collapsible: 'none' };
+      }
       if (!st.namespaces) return undefined;
       return { id, label: `Namespaces ${st.namespaces.join(', ')} only`, description: 'cluster-wide list forbidden', tooltip: st.message, icon: 'info', contextValue: 'flux.state.partial', collapsible: 'none' };
     case 'syncing':
@@ -243,7 +258,7 @@ function kindChildren(snap: CacheSnapshot, kind: string, opts: ExplorerOptions, 
     shownObjs.push(o);
   }
   const children: ExplorerNode[] = [];
-  const st = stateNode(opts.context, kind, snap.kindState(kind));
+  const st = stateNode(opts.context, kind, snap.kindState(kind), now);
   if (st) children.push(st);
   const byNs = new Map<string, FluxObject[]>();
   for (const o of shownObjs) {
@@ -256,11 +271,11 @@ function kindChildren(snap: CacheSnapshot, kind: string, opts: ExplorerOptions, 
     for (const [ns, objs] of byNs) {
       children.push({
         id: `ns:${opts.context}:${g}/${kind}/${ns}`, label: ns, description: String(objs.length), icon: 'namespace',
-        contextValue: 'flux.namespace', collapsible: 'expanded', children: objs.map((o) => objectNode(o, { context: opts.context, ...(now !== undefined ? { now } : {}) })),
+        contextValue: 'flux.namespace', collapsible: 'expanded', children: objs.map((o) => objectNode(o, { context: opts.context, stale: snap.stale, ...(now !== undefined ? { now } : {}) })),
       });
     }
   } else {
-    for (const o of shownObjs) children.push(objectNode(o, { context: opts.context, ...(now !== undefined ? { now } : {}) }));
+    for (const o of shownObjs) children.push(objectNode(o, { context: opts.context, stale: snap.stale, ...(now !== undefined ? { now } : {}) }));
   }
   return { children, shown: shownObjs.length, failing, total: all.length };
 }
@@ -272,9 +287,19 @@ function countDescription(shown: number, failing: number, state: KindSyncState):
   return failing > 0 ? `${base} (${failing} failing)` : base;
 }
 
-function clusterNode(opts: ExplorerOptions): ExplorerNode {
+function clusterNode(opts: ExplorerOptions, snap: CacheSnapshot): ExplorerNode {
   const id = `cluster:${opts.context}`;
   const c = opts.check;
+  const line = connectionLine(snap.connection, opts.now);
+  if (line) {
+    const unauthorized = snap.connection.state === 'unauthorized';
+    const last = snap.connection.lastContact ? `\n\nLast answer from the API server: ${new Date(snap.connection.lastContact).toISOString()}` : '';
+    return {
+      id, label: opts.context, description: line, icon: unauthorized ? 'unauthorized' : 'disconnected',
+      contextValue: `flux.cluster.${unauthorized ? 'unauthorized' : 'disconnected'}`, collapsible: 'none',
+      tooltip: `**${md(opts.context)}**\n\n${md(snap.connection.message ?? line)}${last}\n\nThe tree shows the last known state, greyed. Reconnecting with back-off; Refresh retries now and re-reads the kubeconfig.`,
+    };
+  }
   if (!c) {
     return { id, label: opts.context, description: 'checking Flux…', icon: 'unknown', contextValue: 'flux.cluster', collapsible: 'none', tooltip: `**${md(opts.context)}**\n\nFlux health not checked yet` };
   }
@@ -301,14 +326,16 @@ function clusterNode(opts: ExplorerOptions): ExplorerNode {
  */
 export function buildExplorerTree(snap: CacheSnapshot, opts: ExplorerOptions): ExplorerNode[] {
   const now = opts.now;
-  const roots: ExplorerNode[] = [clusterNode(opts)];
+  const roots: ExplorerNode[] = [clusterNode(opts, snap)];
+  const line = connectionLine(snap.connection, now);
+  const withLine = (d: string): string => (line ? `${d} · ${line}` : d);
   for (const sec of SECTIONS) {
     const secId = `cat:${opts.context}:${sec.id}`;
     if (sec.flat) {
       const k = sec.kinds[0]!;
       const r = kindChildren(snap, k.kind, opts, now);
       roots.push({
-        id: secId, label: sec.label, description: countDescription(r.shown, r.failing, snap.kindState(k.kind)), icon: sec.icon,
+        id: secId, label: sec.label, description: withLine(countDescription(r.shown, r.failing, snap.kindState(k.kind))), icon: sec.icon,
         contextValue: `flux.category.${sec.id}`, collapsible: 'expanded', children: r.children,
       });
       continue;
@@ -321,12 +348,12 @@ export function buildExplorerTree(snap: CacheSnapshot, opts: ExplorerOptions): E
       shown += r.shown;
       failing += r.failing;
       kinds.push({
-        id: `kind:${opts.context}:${groupOf(k.kind)}/${k.kind}`, label: k.label, description: countDescription(r.shown, r.failing, snap.kindState(k.kind)),
+        id: `kind:${opts.context}:${groupOf(k.kind)}/${k.kind}`, label: k.label, description: withLine(countDescription(r.shown, r.failing, snap.kindState(k.kind))),
         icon: 'kind', contextValue: `flux.kind.${k.kind.toLowerCase()}`, collapsible: r.children.length > 0 ? 'collapsed' : 'none', children: r.children,
       });
     }
     roots.push({
-      id: secId, label: sec.label, description: failing > 0 ? `${shown} (${failing} failing)` : String(shown), icon: sec.icon,
+      id: secId, label: sec.label, description: withLine(failing > 0 ? `${shown} (${failing} failing)` : String(shown)), icon: sec.icon,
       contextValue: `flux.category.${sec.id}`, collapsible: 'expanded', children: kinds,
     });
   }
@@ -338,15 +365,45 @@ function resourceNode(parentId: string, ref: { kind: string; name: string; names
   return {
     id: `${parentId}>res:${ref.apiVersion}/${ref.kind}/${ref.namespace}/${ref.name}`, label, ...(ref.namespace ? { description: ref.namespace } : {}),
     tooltip: `**${md(ref.kind)} ${ref.namespace ? `${md(ref.namespace)}/` : ''}${md(ref.name)}**\n\n${md(ref.apiVersion)}`,
-    icon: 'resource', contextValue: 'flux.resource', collapsible: 'none',
+    icon: 'resource', contextValue: 'flux.resource', collapsible: 'none', ref: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, namespace: ref.namespace },
   };
+}
+
+/** Workload nodes read at most this many at a time when a parent is expanded. */
+const WORKLOAD_CONCURRENCY = 8;
+
+/**
+ * Adds ready/desired and the failing reason to the Deployment, StatefulSet and DaemonSet nodes of
+ * an expanded inventory or Helm release (read now, lazily, never before the parent is opened).
+ */
+async function withWorkloads(conn: ClusterAccess, nodes: ExplorerNode[]): Promise<ExplorerNode[]> {
+  const todo = nodes.filter((n) => n.ref && isWorkload({ kind: n.ref.kind, group: n.ref.apiVersion.includes('/') ? n.ref.apiVersion.slice(0, n.ref.apiVersion.lastIndexOf('/')) : '' }));
+  const queue = [...todo];
+  const worker = async (): Promise<void> => {
+    for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+      const r = n.ref!;
+      try {
+        const w = await workloadStatus(conn, { kind: r.kind, name: r.name, namespace: r.namespace, group: 'apps' });
+        n.icon = w.state === 'ready' ? 'workload-ready' : w.state === 'failing' ? 'workload-failing' : 'workload-progressing';
+        n.description = `${w.ready}/${w.desired} ready${w.reason ? ` · ${w.reason}` : ''}${r.namespace ? ` · ${r.namespace}` : ''}`;
+        n.contextValue = `flux.resource.workload.${w.state}`;
+        n.tooltip = `${n.tooltip ?? ''}\n\nReady: ${w.ready}/${w.desired}${w.message ? `\n\n${md(w.message)}` : ''}`;
+      } catch (err) {
+        if (err instanceof ClusterCallError && (err.failure === 'aborted' || err.failure === 'unreachable' || err.failure === 'unauthorized')) throw err;
+        n.description = `${err instanceof ClusterCallError && err.failure === 'notfound' ? 'not found' : 'status not readable'}${r.namespace ? ` · ${r.namespace}` : ''}`;
+        n.tooltip = `${n.tooltip ?? ''}\n\n${md(err instanceof Error ? err.message : String(err))}`;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WORKLOAD_CONCURRENCY, todo.length) }, () => worker()));
+  return nodes;
 }
 
 function childFor(parentId: string, snap: CacheSnapshot, context: string, ref: { kind: string; name: string; namespace: string; group: string; apiVersion: string }, now: number | undefined): ExplorerNode {
   const info = findKind(ref.kind, ref.group);
   if (info) {
     const obj = snap.get({ kind: info.kind, namespace: ref.namespace, name: ref.name });
-    if (obj) return objectNode(obj, { context, idPrefix: parentId, ...(now !== undefined ? { now } : {}) });
+    if (obj) return objectNode(obj, { context, idPrefix: parentId, stale: snap.stale, ...(now !== undefined ? { now } : {}) });
   }
   return resourceNode(parentId, ref);
 }
@@ -370,17 +427,22 @@ export async function loadChildren(conn: ClusterAccess, node: ExplorerNode, snap
   if (obj.kind === 'Kustomization') {
     const refs = inventoryOf(obj);
     if (refs.length === 0) return [messageNode(node.id, 'info', 'No inventory', 'status.inventory is empty (nothing applied yet, or spec.prune is off and the controller keeps no inventory)')];
-    return refs.map((r) => childFor(node.id, snap, context, { ...r, apiVersion: apiVersionOf(r) }, now));
+    const nodes = refs.map((r) => childFor(node.id, snap, context, { ...r, apiVersion: apiVersionOf(r) }, now));
+    // Objects applied to a remote cluster (spec.kubeConfig) are not read from this one.
+    return appliesRemotely(obj) || snap.stale ? nodes : withWorkloads(conn, nodes);
+  }
+  if (obj.kind === 'HelmRelease' && appliesRemotely(obj)) {
+    return [messageNode(node.id, 'info', 'Remote cluster', 'this HelmRelease installs into another cluster (spec.kubeConfig): its Helm storage is not in this one')];
   }
   if (obj.kind === 'HelmRelease') {
     try {
       const rel = await readHelmRelease(conn, obj);
       if (rel.objects.length === 0) return [messageNode(node.id, 'info', 'No objects', `Helm release ${rel.releaseNamespace}/${rel.releaseName} v${rel.version} has an empty manifest`)];
-      return rel.objects.map((o) => {
+      return await withWorkloads(conn, rel.objects.map((o) => {
         const i = o.apiVersion.lastIndexOf('/');
         const group = i < 0 ? '' : o.apiVersion.slice(0, i);
         return childFor(node.id, snap, context, { kind: o.kind, name: o.name, namespace: o.namespace || (isLikelyNamespaced(o.kind) ? rel.releaseNamespace : ''), group, apiVersion: o.apiVersion }, now);
-      });
+      }));
     } catch (err) {
       if (err instanceof ClusterCallError && err.failure === 'aborted') throw err;
       const msg = err instanceof Error ? err.message : String(err);

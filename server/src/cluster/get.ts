@@ -196,14 +196,15 @@ export async function mergePatchObject(conn: ClusterAccess, key: ObjectKey, patc
  * Lists the objects of one kind in a namespace, or in every namespace when `namespace` is
  * undefined. Throws 'notfound' when the kind's CRD is missing.
  */
-export async function listObjects(conn: ClusterAccess, kind: string, namespace?: string): Promise<FluxObject[]> {
+export async function listObjects(conn: ClusterAccess, kind: string, namespace?: string, where: { labelSelector?: string; fieldSelector?: string } = {}): Promise<FluxObject[]> {
   const a = await address(conn, kind);
   const what = `${a.info.kind} list${namespace ? ` in namespace ${namespace}` : ''}`;
   try {
     const c = clients(conn).custom;
+    const sel = { ...(where.labelSelector ? { labelSelector: where.labelSelector } : {}), ...(where.fieldSelector ? { fieldSelector: where.fieldSelector } : {}) };
     const list = (namespace === undefined
-      ? await c.listClusterCustomObject({ group: a.group, version: a.version, plural: a.plural }, requestOptions(conn))
-      : await c.listNamespacedCustomObject({ group: a.group, version: a.version, plural: a.plural, namespace }, requestOptions(conn))
+      ? await c.listClusterCustomObject({ group: a.group, version: a.version, plural: a.plural, ...sel }, requestOptions(conn))
+      : await c.listNamespacedCustomObject({ group: a.group, version: a.version, plural: a.plural, namespace, ...sel }, requestOptions(conn))
     ) as { items?: FluxObject[] };
     const items = Array.isArray(list?.items) ? list.items : [];
     // List items may omit apiVersion/kind; fill them for the callers.
@@ -222,25 +223,72 @@ export interface GetOptions {
   kind?: string;
   /** Namespace; undefined means all namespaces. */
   namespace?: string;
+  /** Only the object of this name (`flux get ks NAME`). */
+  name?: string;
+  /** Kubernetes label selector (`-l app=web`), sent to the API server. */
+  labelSelector?: string;
+  /** `--status-selector ready=false`: condition type and status, both case-insensitive. */
+  statusSelector?: string;
+}
+
+/** Parses `type=status` (throws 'invalid' otherwise, with the CLI's wording). */
+export function parseStatusSelector(sel: string): { type: string; status: string } {
+  const i = sel.indexOf('=');
+  if (i <= 0) throw new ClusterCallError('invalid', `expected status selector in type=status format, but found: ${sel}`);
+  return { type: sel.slice(0, i), status: sel.slice(i + 1) };
 }
 
 /**
- * `flux get` rows: one kind, or all kinds in `flux get all` order. With all kinds, kinds whose
- * CRD is missing are skipped silently; with one kind, a missing CRD is an error.
+ * True when the object has a condition of that type (case-insensitive) with that status. Kinds
+ * without status (Alert, Provider) never match, as in the flux CLI.
  */
-export async function getRows(conn: ClusterAccess, opts: GetOptions): Promise<StatusRow[]> {
-  const kinds = opts.kind ? [kindInfo(opts.kind)] : FLUX_KINDS.filter((k) => k.kind !== 'ExternalArtifact' && k.kind !== 'ArtifactGenerator');
+export function matchesStatus(obj: FluxObject, sel: { type: string; status: string }): boolean {
+  const conds = Array.isArray(obj.status?.conditions) ? obj.status.conditions : [];
+  let found: { status: string } | undefined;
+  for (const c of conds) if (c && typeof c.type === 'string' && c.type.toLowerCase() === sel.type.toLowerCase()) found = c;
+  return !!found && found.status.toLowerCase() === sel.status.toLowerCase();
+}
+
+/** The kinds `flux get all` lists, in its order. */
+export function getAllKinds(): FluxKindInfo[] {
+  return FLUX_KINDS.filter((k) => k.kind !== 'ArtifactGenerator');
+}
+
+/** A kind `get all` could not list (forbidden, server error): reported, the others still listed. */
+export interface KindFailure { kind: string; error: ClusterCallError }
+
+/**
+ * `flux get` rows: one kind, or all kinds in `flux get all` order (ExternalArtifact included).
+ * With all kinds, kinds whose CRD is missing are skipped silently and a kind that fails otherwise
+ * (403 on HelmReleases) is reported in `failures` while the rest is listed, as `flux get all` logs
+ * the error and goes on; an unreachable server or rejected credentials still fail the call. With
+ * one kind, any error (a missing CRD too) is thrown.
+ */
+export async function getTable(conn: ClusterAccess, opts: GetOptions): Promise<{ rows: StatusRow[]; failures: KindFailure[] }> {
+  const kinds = opts.kind ? [kindInfo(opts.kind)] : getAllKinds();
+  const status = opts.statusSelector ? parseStatusSelector(opts.statusSelector) : undefined;
   const rows: StatusRow[] = [];
+  const failures: KindFailure[] = [];
+  const where = { labelSelector: opts.labelSelector, fieldSelector: opts.name ? `metadata.name=${opts.name}` : undefined };
   for (const k of kinds) {
     let objs: FluxObject[];
     try {
-      objs = await listObjects(conn, k.kind, opts.namespace);
+      objs = await listObjects(conn, k.kind, opts.namespace, where);
     } catch (err) {
-      if (!opts.kind && err instanceof ClusterCallError && err.failure === 'notfound') continue;
-      throw err;
+      const ce = toClusterError(err, `${k.kind} list`);
+      if (opts.kind || ce.failure === 'unreachable' || ce.failure === 'unauthorized' || ce.failure === 'aborted') throw ce;
+      if (ce.failure !== 'notfound') failures.push({ kind: k.kind, error: ce });
+      continue;
     }
+    if (opts.name) objs = objs.filter((o) => o.metadata.name === opts.name);
+    if (status) objs = objs.filter((o) => matchesStatus(o, status));
     objs.sort((x, y) => (x.metadata.namespace ?? '').localeCompare(y.metadata.namespace ?? '') || x.metadata.name.localeCompare(y.metadata.name));
     for (const o of objs) rows.push(statusRow(o));
   }
-  return rows;
+  return { rows, failures };
+}
+
+/** {@link getTable}'s rows only (kinds `get all` could not list are left out: use getTable to report them). */
+export async function getRows(conn: ClusterAccess, opts: GetOptions): Promise<StatusRow[]> {
+  return (await getTable(conn, opts)).rows;
 }

@@ -104,12 +104,16 @@ export function releaseInfo(release: Record<string, unknown>): HelmReleaseInfo {
   };
 }
 
-/** Where a HelmRelease's Helm storage lives and the release it points to. */
+/**
+ * Where a HelmRelease's Helm storage lives and the release it points to. The namespace is
+ * `status.storageNamespace`, else `spec.storageNamespace`, else the HelmRelease's own namespace, as
+ * helm-controller decides it (`spec.targetNamespace` is where the objects go, not the storage).
+ */
 export function storageLocation(hr: FluxObject): { namespace: string; releaseName: string; version?: number } {
   const st = (hr.status ?? {}) as { storageNamespace?: unknown; history?: unknown };
   const spec = (hr.spec ?? {}) as { storageNamespace?: unknown; targetNamespace?: unknown; releaseName?: unknown };
   const ns = hr.metadata.namespace ?? '';
-  const namespace = [st.storageNamespace, spec.storageNamespace, spec.targetNamespace].find((v): v is string => typeof v === 'string' && v !== '') ?? ns;
+  const namespace = [st.storageNamespace, spec.storageNamespace].find((v): v is string => typeof v === 'string' && v !== '') ?? ns;
   const latest = Array.isArray(st.history) ? (st.history[0] as { name?: unknown; version?: unknown } | undefined) : undefined;
   const target = typeof spec.targetNamespace === 'string' && spec.targetNamespace ? spec.targetNamespace : '';
   const releaseName = typeof latest?.name === 'string' && latest.name ? latest.name
@@ -120,6 +124,17 @@ export function storageLocation(hr: FluxObject): { namespace: string; releaseNam
 }
 
 const coreClients = new WeakMap<object, CoreV1Api>();
+
+/**
+ * Decoded releases per connection, keyed by `<namespace>/<secret>` and valid for one
+ * resourceVersion of the Secret: expanding a HelmRelease again (or a tree rebuild) does not decode,
+ * gunzip and parse the release again. Only kind/name/namespace summaries are kept, never data.
+ */
+const releaseCache = new WeakMap<object, Map<string, { rv: string; info: HelmReleaseInfo }>>();
+const RELEASE_CACHE_MAX = 500;
+
+/** How many decodes the cache saved and did (for tests and the bench). */
+export const helmStorageStats = { decoded: 0, cached: 0 };
 function core(conn: ClusterAccess): CoreV1Api {
   let c = coreClients.get(conn.kubeConfig);
   if (!c) { c = conn.kubeConfig.makeApiClient(CoreV1Api); coreClients.set(conn.kubeConfig, c); }
@@ -149,17 +164,30 @@ export async function readHelmRelease(conn: ClusterAccess, hr: FluxObject): Prom
   }
   const secretName = storageSecretName(loc.releaseName, version);
   let data: string | undefined;
+  let rv = '';
   try {
     const secret = await core(conn).readNamespacedSecret({ namespace: loc.namespace, name: secretName }, requestOptions(conn));
     data = secret.data?.release;
+    rv = secret.metadata?.resourceVersion ?? '';
   } catch (err) {
     const ce = toClusterError(err, `${what}: Secret ${loc.namespace}/${secretName}`);
     if (ce.failure === 'notfound') throw new ClusterCallError('notfound', `${what}: Helm storage Secret ${loc.namespace}/${secretName} not found`, 404);
     throw ce;
   }
   if (!data) throw new HelmStorageError(`${what}: Secret ${loc.namespace}/${secretName} has no data.release`);
+  let cache = releaseCache.get(conn.kubeConfig);
+  if (!cache) { cache = new Map(); releaseCache.set(conn.kubeConfig, cache); }
+  const cacheKey = `${loc.namespace}/${secretName}`;
+  const hit = cache.get(cacheKey);
+  if (rv && hit && hit.rv === rv) { helmStorageStats.cached++; return hit.info; }
   try {
-    return releaseInfo(decodeRelease(data));
+    const info = releaseInfo(decodeRelease(data));
+    helmStorageStats.decoded++;
+    if (rv) {
+      if (cache.size >= RELEASE_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+      cache.set(cacheKey, { rv, info });
+    }
+    return info;
   } catch (err) {
     throw new HelmStorageError(`${what}: Secret ${loc.namespace}/${secretName}: ${(err as Error).message}`);
   }

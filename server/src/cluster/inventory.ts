@@ -76,14 +76,35 @@ const FLUX_HR_GROUP = 'helm.toolkit.fluxcd.io';
 export interface TreeOptions {
   /** Maximum nesting depth (default 20) to bound pathological graphs. */
   maxDepth?: number;
+  /** `--compact`: only Flux objects (Kustomizations, HelmReleases, sources...), like `flux tree --compact`. */
+  compact?: boolean;
 }
+
+/** True when the object applies to another cluster (`spec.kubeConfig`): its objects are not in this one. */
+export function appliesRemotely(obj: FluxObject): boolean {
+  const kc = obj.spec?.kubeConfig;
+  return !!kc && typeof kc === 'object';
+}
+
+const REMOTE_NOTE = 'applied to a remote cluster (spec.kubeConfig): not read from this one';
 
 /** Builds the tree under a Kustomization (or HelmRelease) key. */
 export async function tree(conn: ClusterAccess, key: ObjectKey, opts: TreeOptions = {}): Promise<TreeNode> {
   const info = findKind(key.kind);
   const root = await getObject(conn, key);
   const visited = new Set<string>();
-  return expand(conn, root, info?.group ?? '', 0, opts.maxDepth ?? 20, visited);
+  const t = await expand(conn, root, info?.group ?? '', 0, opts.maxDepth ?? 20, visited);
+  return opts.compact ? compactTree(t) : t;
+}
+
+/** Keeps only Flux objects (and the nodes that explain a problem), as `flux tree --compact`. */
+function compactTree(n: TreeNode): TreeNode {
+  const children: TreeNode[] = [];
+  for (const c of n.children) {
+    const flux = findKind(c.kind, splitGroup(c.apiVersion).group) !== undefined;
+    if (flux) children.push(compactTree(c));
+  }
+  return { ...n, children };
 }
 
 async function expand(conn: ClusterAccess, obj: FluxObject, group: string, depth: number, maxDepth: number, visited: Set<string>): Promise<TreeNode> {
@@ -95,10 +116,18 @@ async function expand(conn: ClusterAccess, obj: FluxObject, group: string, depth
   if (visited.has(id)) { node.error = 'already shown above (cycle)'; return node; }
   visited.add(id);
   if (depth >= maxDepth) { node.error = 'maximum depth reached'; return node; }
+  const remote = appliesRemotely(obj);
   if (obj.kind === 'Kustomization') {
     for (const ref of inventoryOf(obj)) {
-      node.children.push(await child(conn, { namespace: ref.namespace, name: ref.name, kind: ref.kind, group: ref.group, apiVersion: apiVersionOf(ref) }, depth, maxDepth, visited));
+      // A Kustomization that applies itself (flux-system) lists itself: the CLI leaves that entry out.
+      if (ref.group === group && ref.kind === obj.kind && ref.namespace === node.namespace && ref.name === node.name) continue;
+      const r = { namespace: ref.namespace, name: ref.name, kind: ref.kind, group: ref.group, apiVersion: apiVersionOf(ref) };
+      // Objects applied to a remote cluster are listed from the inventory but never read here.
+      node.children.push(remote ? { kind: r.kind, name: r.name, namespace: r.namespace, apiVersion: r.apiVersion, children: [] } : await child(conn, r, depth, maxDepth, visited));
     }
+    if (remote && node.children.length > 0) node.error = REMOTE_NOTE;
+  } else if (obj.kind === 'HelmRelease' && remote) {
+    node.error = `Helm storage ${REMOTE_NOTE}`;
   } else if (obj.kind === 'HelmRelease') {
     try {
       const rel = await readHelmRelease(conn, obj);

@@ -96,14 +96,24 @@ export function revisionHeader(kind: string): StatusRow['revisionHeader'] {
   }
 }
 
-/** READY and MESSAGE as `flux get` prints them. */
+/**
+ * True for objects the controllers never reconcile: a HelmRepository of `spec.type: oci` is static
+ * (helm-controller pulls charts from the registry itself); the flux CLI shows it Ready and neither
+ * reconciles nor waits on it.
+ */
+export function isStatic(obj: FluxObject): boolean {
+  return obj.kind === 'HelmRepository' && obj.spec?.type === 'oci';
+}
+
+/** READY and MESSAGE as `flux get` prints them (hex digests in the message shortened like the CLI). */
 export function readyColumns(obj: FluxObject): { ready: ReadyStatus; message: string } {
   const info = findKind(obj.kind);
-  if (info && !info.hasStatus) return { ready: 'True', message: '' };
+  if (info && !info.hasStatus) return { ready: 'True', message: `${obj.kind} is Ready` };
   const ready = findCondition(obj, 'Ready');
+  if (isStatic(obj)) return { ready: 'True', message: ready?.status === 'True' ? truncateHex(ready.message ?? '') : 'static (an OCI HelmRepository is never reconciled)' };
   if (!ready) return { ready: 'False', message: WAITING_MESSAGE };
   const status: ReadyStatus = ready.status === 'True' || ready.status === 'False' ? ready.status : 'Unknown';
-  return { ready: status, message: ready.message ?? '' };
+  return { ready: status, message: truncateHex(ready.message ?? '') };
 }
 
 export function statusRow(obj: FluxObject): StatusRow {
@@ -135,7 +145,7 @@ export function observedCurrent(obj: FluxObject): boolean {
 export function health(obj: FluxObject): Health {
   if (isSuspended(obj)) return { state: 'suspended' };
   const info = findKind(obj.kind);
-  if (info && !info.hasStatus) return { state: 'ready' };
+  if ((info && !info.hasStatus) || isStatic(obj)) return { state: 'ready' };
   const stalled = findCondition(obj, 'Stalled');
   const ready = findCondition(obj, 'Ready');
   if (stalled?.status === 'True') {

@@ -11,17 +11,26 @@
  *   (all namespaces if listing namespaces is allowed, else the context's namespace and the Flux
  *   namespace); a kind with nothing listable is 'forbidden'. A kind whose CRD is not served is
  *   'missing'. Neither fails the cache.
+ * - Bounded load: at most `maxWatches` (default 50) concurrent watches per cluster. A kind whose
+ *   RBAC fallback needs more watches than the budget has left is kept fresh by periodic paged lists
+ *   instead (`pollMs`, default 30 s); its state says so, with the time of the last list.
+ * - Honest connection state: every `probeMs` (default 10 s) and at once after any failed request,
+ *   a `/version` probe (bounded by the request timeout) tells connected, disconnected (since when,
+ *   next retry) or unauthorized; a silent watch on a server that stopped answering is caught by
+ *   the probe. Objects stay readable but snapshots say they are stale. When the probe succeeds
+ *   again every kind is relisted and watched again (back-off with jitter between probes).
  * - Readers get immutable snapshots; change notifications are batched (default at most one per
  *   100 ms, i.e. 10 per second).
  * - `dispose()` / `switchConnection()` abort every request and watch and clear every timer. A
  *   generation counter drops results that arrive from an older connection.
  */
-import { CoreV1Api, CustomObjectsApi, Watch } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, VersionApi, Watch } from '@kubernetes/client-node';
 import { FLUX_KINDS, type FluxKindInfo } from '../engine/kinds';
 import {
   type ClusterAccess, type ClusterFailure, forgetDiscovery, kindInfo, requestOptions, resolveVersion, toClusterError,
 } from './get';
 import { contextNamespace } from './kubeconfig';
+import { formatDuration } from './status';
 import type { FluxObject, ObjectKey } from './types';
 
 /** Sync state of one kind in the cache. */
@@ -38,6 +47,24 @@ export interface KindSyncState {
   namespaces?: string[];
   /** The API version the kind is addressed with. */
   version?: string;
+  /** Set when the kind is kept fresh by periodic lists instead of watches (the watch budget is spent). */
+  polling?: { intervalMs: number; lastListAt?: number };
+}
+
+/** Whether the cache can talk to the API server. */
+export type ConnectionStateName = 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
+
+/** The cache's connection to the API server, as the tree and the status bar show it. */
+export interface ConnectionState {
+  state: ConnectionStateName;
+  /** When the current problem started (epoch ms). */
+  since?: number;
+  /** When the next reconnect attempt runs (epoch ms). */
+  retryAt?: number;
+  /** One line naming the problem (never a credential). */
+  message?: string;
+  /** Last successful answer from the API server (epoch ms). */
+  lastContact?: number;
 }
 
 /** An immutable view of the cache at one moment. */
@@ -54,6 +81,10 @@ export interface CacheSnapshot {
   get(key: ObjectKey): FluxObject | undefined;
   /** The kind's sync state ('syncing' for kinds not watched). */
   kindState(kind: string): KindSyncState;
+  /** The connection state when the snapshot was taken. */
+  readonly connection: ConnectionState;
+  /** True when the objects may be out of date: the API server is unreachable or rejects the credentials. */
+  readonly stale: boolean;
 }
 
 /** Options of {@link FluxWatchCache}. */
@@ -70,6 +101,12 @@ export interface WatchCacheOptions {
   watchTimeoutSeconds?: number;
   /** How often a 'missing' kind checks again whether its CRD got installed, in ms (default 60 000; 0 = never). */
   missingRecheckMs?: number;
+  /** Maximum concurrent watches of this cache (default 50). */
+  maxWatches?: number;
+  /** Interval of the periodic-list fallback past the watch budget, in ms (default 30 000). */
+  pollMs?: number;
+  /** Interval of the connection probe while connected, in ms (default 10 000; 0 = no periodic probe). */
+  probeMs?: number;
 }
 
 /** Listener of {@link FluxWatchCache.onDidChange}. */
@@ -88,6 +125,8 @@ interface Stream {
 interface KindEntry {
   info: FluxKindInfo;
   version?: string;
+  /** Watches this kind holds of the budget. */
+  reserved?: number;
   state: KindSyncState;
   streams: Stream[];
   attempt: number;
@@ -95,6 +134,8 @@ interface KindEntry {
 }
 
 interface ListResult { items: FluxObject[]; rv: string }
+
+const PROBE_MAX_BACKOFF_MS = 10_000;
 
 const objKey = (ns: string | undefined, name: string): string => `${ns ?? ''}/${name}`;
 
@@ -112,7 +153,10 @@ class Snapshot implements CacheSnapshot {
     readonly kinds: readonly string[],
     private readonly lists: ReadonlyMap<string, readonly FluxObject[]>,
     private readonly states: ReadonlyMap<string, KindSyncState>,
+    readonly connection: ConnectionState,
   ) {}
+
+  get stale(): boolean { return this.connection.state === 'disconnected' || this.connection.state === 'unauthorized'; }
 
   objects(kind: string): readonly FluxObject[] { return this.lists.get(kind) ?? []; }
 
@@ -153,6 +197,15 @@ export class FluxWatchCache {
   private starting?: Promise<void>;
   private namespaceCandidates?: Promise<string[]>;
   private disposed = false;
+  private readonly maxWatches: number;
+  private readonly pollMs: number;
+  private readonly probeMs: number;
+  /** Watches reserved by kinds in this run (cluster-wide: 1 per kind; RBAC fallback: 1 per namespace). */
+  private watchesReserved = 0;
+  private conState: ConnectionState = { state: 'connecting' };
+  private probeTimer?: NodeJS.Timeout;
+  private probing = false;
+  private probeAttempt = 0;
 
   /** Throws ClusterCallError ('invalid') for an unknown kind name. */
   constructor(conn: ClusterAccess, opts: WatchCacheOptions = {}) {
@@ -163,7 +216,20 @@ export class FluxWatchCache {
     this.pageSize = Math.max(1, opts.pageSize ?? 500);
     if (opts.watchTimeoutSeconds !== undefined) this.watchTimeoutSeconds = opts.watchTimeoutSeconds;
     this.missingRecheckMs = Math.max(0, opts.missingRecheckMs ?? 60_000);
+    this.maxWatches = Math.max(1, opts.maxWatches ?? 50);
+    this.pollMs = Math.max(10, opts.pollMs ?? 30_000);
+    this.probeMs = Math.max(0, opts.probeMs ?? 10_000);
     this.resetEntries();
+  }
+
+  /** The connection state now. */
+  get connectionState(): ConnectionState { return this.conState; }
+
+  /** Concurrent watches currently open (bounded by `maxWatches`). */
+  get openWatches(): number {
+    let n = 0;
+    for (const e of this.entries.values()) for (const s of e.streams) if (s.watch) n++;
+    return n;
   }
 
   /** The connection generation (see {@link CacheSnapshot.generation}). */
@@ -180,9 +246,20 @@ export class FluxWatchCache {
     if (this.disposed) return Promise.resolve();
     if (!this.starting) {
       const gen = this.gen;
-      this.starting = Promise.all([...this.entries.values()].map((e) => this.runKind(e, gen))).then(() => undefined);
+      this.watchesReserved = 0;
+      this.starting = Promise.all([...this.entries.values()].map((e) => this.runKind(e, gen))).then(() => {
+        this.scheduleProbe(this.probeMs);
+      });
     }
     return this.starting;
+  }
+
+  /**
+   * Checks the connection now (the tree's Refresh): a `/version` probe; on success after a failure
+   * every kind is relisted and watched again.
+   */
+  probe(): Promise<void> {
+    return this.runProbe();
   }
 
   /**
@@ -197,6 +274,8 @@ export class FluxWatchCache {
     this.abort = new AbortController();
     this.namespaceCandidates = undefined;
     this.starting = undefined;
+    this.conState = { state: 'connecting' };
+    this.probeAttempt = 0;
     this.resetEntries();
     for (const k of this.kindNames) this.changed.add(k);
     this.markDirty();
@@ -232,7 +311,7 @@ export class FluxWatchCache {
         lists.set(k, e.sorted);
         states.set(k, Object.freeze({ ...e.state }));
       }
-      this.cached = new Snapshot(this.gen, ++this.snapVersion, Object.freeze([...this.kindNames]), lists, states);
+      this.cached = new Snapshot(this.gen, ++this.snapVersion, Object.freeze([...this.kindNames]), lists, states, Object.freeze({ ...this.conState }));
     }
     return this.cached;
   }
@@ -257,12 +336,114 @@ export class FluxWatchCache {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
     this.stopAll();
     this.gen++;
     this.listeners.clear();
   }
 
   // ------------------------------------------------------------------ internals
+
+  private scheduleProbe(ms: number): void {
+    if (this.disposed || ms <= 0) return;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(() => { this.probeTimer = undefined; void this.runProbe(); }, ms);
+  }
+
+  private setConnection(next: ConnectionState): void {
+    const c = this.conState;
+    if (c.state === next.state && c.message === next.message && c.retryAt === next.retryAt && c.since === next.since) {
+      this.conState = next;
+      return;
+    }
+    this.conState = next;
+    for (const k of this.kindNames) this.changed.add(k);
+    this.markDirty();
+  }
+
+  /** A request succeeded: the server answers. */
+  private contact(): void {
+    if (this.conState.state === 'connected') { this.conState = { ...this.conState, lastContact: Date.now() }; return; }
+    if (this.conState.state === 'connecting') { this.setConnection({ state: 'connected', lastContact: Date.now() }); return; }
+    // A request got through while the cache believes the server is down: confirm with a probe now.
+    void this.runProbe();
+  }
+
+  /**
+   * A request failed with a connection or credential problem: probe at once to judge the
+   * connection (once: while disconnected the scheduled probe, with back-off, takes over).
+   */
+  private suspect(ce: { failure: ClusterFailure }): void {
+    if (ce.failure !== 'unreachable' && ce.failure !== 'unauthorized') return;
+    if (this.conState.state === 'disconnected' || this.conState.state === 'unauthorized') return;
+    void this.runProbe();
+  }
+
+  private async runProbe(): Promise<void> {
+    if (this.disposed || this.probing) return;
+    this.probing = true;
+    const wasDown = this.conState.state === 'disconnected' || this.conState.state === 'unauthorized';
+    try {
+      const acc = this.access();
+      await this.conn.kubeConfig.makeApiClient(VersionApi).getCode({}, requestOptions(acc));
+      if (this.disposed) return;
+      this.probeAttempt = 0;
+      this.setConnection({ state: 'connected', lastContact: Date.now() });
+      if (wasDown) this.recover();
+      this.scheduleProbe(this.probeMs);
+    } catch (err) {
+      if (this.disposed) return;
+      let ce = toClusterError(err, 'API server');
+      if (ce.failure === 'aborted') {
+        // Our own cancel (dispose, context switch) ends the loop; a request timeout surfacing as an abort does not.
+        if (this.conn.signal?.aborted) return;
+        ce = { failure: 'unreachable', message: 'API server: the API server did not answer in time' } as typeof ce;
+      }
+      if (ce.failure !== 'unreachable' && ce.failure !== 'unauthorized') {
+        // The server answers (404 on /version, 5xx...): the connection is up.
+        this.probeAttempt = 0;
+        this.setConnection({ state: 'connected', lastContact: Date.now() });
+        if (wasDown) this.recover();
+        this.scheduleProbe(this.probeMs);
+        return;
+      }
+      // Reconnect back-off, capped at 10 s so a cluster that comes back is seen soon.
+      const wait = Math.min(PROBE_MAX_BACKOFF_MS, this.delay(this.probeAttempt++));
+      const since = wasDown ? (this.conState.since ?? Date.now()) : Date.now();
+      const message = ce.failure === 'unauthorized'
+        ? 'Unauthorized: the API server rejected the credentials (token expired or rotated, client certificate not accepted); fix the kubeconfig, then Refresh'
+        : ce.message.replace(/^API server: /, '');
+      this.setConnection({ state: ce.failure === 'unauthorized' ? 'unauthorized' : 'disconnected', since, retryAt: Date.now() + wait, message, ...(this.conState.lastContact ? { lastContact: this.conState.lastContact } : {}) });
+      this.scheduleProbe(wait);
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  /**
+   * The server answers again: every watch (also one hung on a server that stopped answering) is
+   * restarted from its last resourceVersion, like client-go (410 Gone then relists); polled kinds
+   * list at once; kinds never listed start over. The objects stay readable meanwhile.
+   */
+  private recover(): void {
+    if (this.disposed) return;
+    this.stopAll();
+    this.gen++;
+    const gen = this.gen;
+    this.abort = new AbortController();
+    this.namespaceCandidates = undefined;
+    // stopAll() dropped the pending notification (the 'connected' state): announce it again.
+    for (const k of this.kindNames) this.changed.add(k);
+    this.markDirty();
+    for (const e of this.entries.values()) {
+      e.attempt = 0;
+      if (e.streams.length === 0 || !e.version) { void this.runKind(e, gen); continue; }
+      for (const st of e.streams) { st.stopped = false; st.lastError = undefined; }
+      if (e.state.polling) void this.pollKind(e, gen);
+      else for (const st of e.streams) void this.watchStream(e, st, gen);
+    }
+  }
 
   private resetEntries(): void {
     this.entries = new Map(this.kindNames.map((k) => [k, { info: kindInfo(k), state: { state: 'syncing' }, streams: [], attempt: 0 }]));
@@ -381,12 +562,25 @@ export class FluxWatchCache {
       for (const s of e.streams) this.stopStream(s);
       e.streams = streams;
       e.attempt = 0;
+      this.contact();
       this.objectsChanged(e);
-      this.setState(e, fallback ? { state: 'synced', version, ...fallback } : { state: 'synced', version });
-      for (const s of streams) void this.watchStream(e, s, gen);
+      // The watch budget: past it, periodic paged lists keep the kind fresh instead of more watches.
+      this.watchesReserved -= e.reserved ?? 0;
+      const canWatch = this.watchesReserved + streams.length <= this.maxWatches;
+      e.reserved = canWatch ? streams.length : 0;
+      this.watchesReserved += e.reserved;
+      const base: KindSyncState = fallback ? { state: 'synced', version, ...fallback } : { state: 'synced', version };
+      if (canWatch) {
+        this.setState(e, base);
+        for (const s of streams) void this.watchStream(e, s, gen);
+      } else {
+        this.setState(e, this.pollingState(e, base, Date.now()));
+        this.later(gen, this.pollMs, () => { void this.pollKind(e, gen); });
+      }
     } catch (err) {
       if (!this.live(gen)) return;
       const ce = toClusterError(err, `${info.kind} list`);
+      this.suspect(ce);
       const wait = this.delay(e.attempt++);
       this.setState(e, {
         state: 'error', failure: ce.failure, ...(e.version ? { version: e.version } : {}),
@@ -394,6 +588,48 @@ export class FluxWatchCache {
       });
       this.later(gen, wait, () => { void this.runKind(e, gen); });
     }
+  }
+
+  private pollingState(e: KindEntry, base: KindSyncState, lastListAt: number): KindSyncState {
+    const n = e.streams.length;
+    const where = base.namespaces ? `${n} namespace${n === 1 ? '' : 's'}` : 'cluster-wide';
+    return {
+      ...base, polling: { intervalMs: this.pollMs, lastListAt },
+      message: `${e.info.kind}: listed every ${formatDuration(this.pollMs)} (${where}; the ${this.maxWatches}-watch budget of this cluster is in use)${base.namespaces ? `; namespaces ${base.namespaces.join(', ')}` : ''}`,
+    };
+  }
+
+  /** The periodic-list fallback: relists every stream of the kind (8 at a time), then schedules the next round. */
+  private async pollKind(e: KindEntry, gen: number): Promise<void> {
+    if (!this.live(gen)) return;
+    const acc = this.access();
+    const queue = [...e.streams];
+    let changed = false;
+    try {
+      const worker = async (): Promise<void> => {
+        for (let st = queue.shift(); st !== undefined; st = queue.shift()) {
+          const res = await this.listAll(acc, e.info, e.version ?? e.info.current, st.namespace);
+          if (!this.live(gen)) return;
+          const next = new Map<string, FluxObject>();
+          for (const o of res.items) next.set(objKey(o.metadata.namespace, o.metadata.name), o);
+          if (next.size !== st.objects.size || [...next].some(([k, o]) => st.objects.get(k)?.metadata.resourceVersion !== o.metadata.resourceVersion)) changed = true;
+          st.objects = next;
+          st.rv = res.rv;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(8, queue.length) }, () => worker()));
+      if (!this.live(gen)) return;
+      this.contact();
+      if (changed) this.objectsChanged(e);
+      const { failure: _f, ...rest } = e.state;
+      this.setState(e, this.pollingState(e, { ...rest, state: 'synced' }, Date.now()));
+    } catch (err) {
+      if (!this.live(gen)) return;
+      const ce = toClusterError(err, `${e.info.kind} list`);
+      this.suspect(ce);
+      this.setState(e, { ...e.state, state: 'error', failure: ce.failure, message: `${ce.message} (listing again in ${formatDuration(this.pollMs)})` });
+    }
+    this.later(gen, this.pollMs, () => { void this.pollKind(e, gen); });
   }
 
   private newStream(namespace: string | undefined, res: ListResult): Stream {
@@ -535,6 +771,7 @@ export class FluxWatchCache {
         void this.watchStream(e, s, gen);
         return;
       }
+      if (err && !clean) this.suspect(toClusterError(typeof code === 'number' ? { code } : err, `${info.kind} watch`));
       const why = s.lastError ?? (err ? toClusterError(typeof code === 'number' ? { code } : err, `${info.kind} watch`).message : `${info.kind} watch: the API server closed the watch at once`);
       s.lastError = undefined;
       // The first retry after a drop is silent (no error flicker in the tree); a failing retry shows.
@@ -553,6 +790,7 @@ export class FluxWatchCache {
       if (!finished) {
         s.watch = ctrl;
         e.attempt = 0;
+        this.contact();
         if (e.state.state === 'error') {
           const { failure: _f, message: _m, ...rest } = e.state;
           const fallbackMsg = rest.namespaces ? `${info.kind}: cluster-wide list is forbidden; showing namespaces ${rest.namespaces.join(', ')}` : undefined;
@@ -587,6 +825,7 @@ export class FluxWatchCache {
     } catch (err) {
       if (!this.live(gen) || s.stopped) return;
       const ce = toClusterError(err, `${e.info.kind} relist`);
+      this.suspect(ce);
       const wait = this.delay(e.attempt++);
       this.setState(e, { ...e.state, state: 'error', failure: ce.failure, message: `${ce.message} (retrying in ${Math.max(1, Math.round(wait / 1000))}s)` });
       this.later(gen, wait, () => { void this.relist(e, s, gen); });

@@ -2,8 +2,9 @@
  * Analysis entry point: parses a file through the shared parse cache (the same ParsedFile that completion
  * and hover use) and runs the rules of server/src/engine/rules on each document.
  */
-import { drain, parseFileSteps } from './document';
-import { createContext, DOCUMENT_RULES, FILE_RULES, FLUX_RULES, SUPERSEDES_SCHEMA_ENUM, type Rule, type RuleContext } from './rules';
+import { drain, parseFileSteps, templateDocument } from './document';
+import { needsFluxAnalysis } from './document/flux-text';
+import { createContext, DOCUMENT_RULES, FILE_RULES, FLUX_RULES, SUPERSEDES, type Rule, type RuleContext } from './rules';
 import { apiGroup } from './rules/api-group';
 import { apiVersion } from './rules/api-version';
 import { duplicateObject } from './rules/duplicate-object';
@@ -35,12 +36,23 @@ function firstLine(file: ParsedFile): Range {
 /**
  * Diagnostics of one file. Never throws: a rule that fails is skipped for that document.
  * A file that is not analysed (binary content, nesting too deep) gets one `flux/not-analysed` information
- * saying why; Go/Helm template files (a chart's templates/ folder is full of them) get nothing. A file too large
+ * saying why; a Helm chart's template files (in a templates/ folder) get nothing, and a document that does not
+ * parse because of template syntax gets its apiVersion/kind checks and one `flux/template-skipped`. A file too large
  * for a full analysis gets `flux/file-too-large`; more than MAX_DIAGNOSTICS diagnostics are cut there, with a
  * final `flux/too-many-diagnostics`.
  */
 export function analyzeText(text: string, opts: AnalyzeOptions): FluxDiagnostic[] {
+  // YAML without a Flux apiVersion is decided on its text: no parse, no diagnostics.
+  if (!needsFluxAnalysis(text)) return [];
   return drain(analyzeSteps(text, opts));
+}
+
+/**
+ * Diagnostics of an already parsed file (the fleet model extracts its facts from the same parse). The caller
+ * decides on the text first (needsFluxAnalysis), as analyzeText does.
+ */
+export function analyzeParsed(file: ParsedFile, opts: AnalyzeOptions): FluxDiagnostic[] {
+  return drain(analyzeParsedSteps(file, opts));
 }
 
 /** Rules whose result depends on the file's other documents: never reused with a document's parse. */
@@ -64,6 +76,11 @@ function shiftLines(diags: readonly FluxDiagnostic[], delta: number): FluxDiagno
  */
 export function* analyzeSteps(text: string, opts: AnalyzeOptions): Generator<void, FluxDiagnostic[]> {
   const file = yield* parseFileSteps(text, { uri: opts.uri, version: opts.version });
+  return yield* analyzeParsedSteps(file, opts);
+}
+
+/** The analysis of a parsed file, yielding after each document (see analyzeSteps). */
+export function* analyzeParsedSteps(file: ParsedFile, opts: AnalyzeOptions): Generator<void, FluxDiagnostic[]> {
   if (file.isTemplate) return [];
   if (file.fatal !== undefined) {
     return [{
@@ -84,8 +101,9 @@ export function* analyzeSteps(text: string, opts: AnalyzeOptions): Generator<voi
       data: { bytes: p.bytes, lines: p.structureLines, limit: p.limit, fromLine: p.fromLine },
     };
   }
-  // What a document's diagnostics depend on besides its text (the file name matters: see RuleContext.isPatch).
-  const key = `${file.looksFlux}\n${opts.targetFluxVersion}\n${opts.uri ?? ''}`;
+  // What a document's diagnostics depend on besides its text (the file name matters: see RuleContext.isPatch; the
+  // registry's generation changes when a schema source or the schemaSource mode changes).
+  const key = `${file.looksFlux}\n${opts.targetFluxVersion}\n${opts.uri ?? ''}\n${opts.registry.generation}`;
   for (const doc of file.documents) {
     const ctx = createContext(file, doc, opts.registry, opts.targetFluxVersion);
     let docOut: FluxDiagnostic[] = [];
@@ -95,6 +113,12 @@ export function* analyzeSteps(text: string, opts: AnalyzeOptions): Generator<voi
       docOut = shiftLines(memo.list, line - memo.line);
     } else if (doc.partial) {
       for (const rule of PARTIAL_RULES) run(rule, ctx, docOut);
+    } else if (file.looksFlux && templateDocument(file, doc)) {
+      // Template syntax outside scalars: the YAML cannot be judged, its identity still can.
+      for (const rule of PARTIAL_RULES) run(rule, ctx, docOut);
+      if (doc.isFlux) docOut.push(ctx.diag('flux/template-skipped', 'information', ctx.rangeOf([], 'key'),
+        'this document holds Go/Helm template syntax outside quoted or block scalars, so it is not valid YAML as written; '
+        + 'only its apiVersion and kind were checked. Quote the template expressions (or move them into a block scalar) to have the rest checked'));
     } else {
       for (const rule of file.looksFlux ? DOCUMENT_RULES : FILE_RULES) run(rule, ctx, docOut);
       if (doc.isFlux) {
@@ -140,12 +164,14 @@ function run(rule: Rule, ctx: RuleContext, out: FluxDiagnostic[]): void {
   }
 }
 
+/** Drops a schema diagnostic where a Flux-specific check says the same at the same range (see SUPERSEDES). */
 function dedupe(diags: FluxDiagnostic[]): FluxDiagnostic[] {
-  let specific: Set<string> | undefined;
+  let superseded: Set<string> | undefined;
   for (const d of diags) {
-    if (SUPERSEDES_SCHEMA_ENUM.has(d.code)) (specific ??= new Set()).add(rangeKey(d.range));
+    const code = SUPERSEDES.get(d.code);
+    if (code !== undefined) (superseded ??= new Set()).add(`${code}@${rangeKey(d.range)}`);
   }
-  if (!specific) return diags;
-  const s = specific;
-  return diags.filter((d) => d.code !== 'flux/schema-enum' || !s.has(rangeKey(d.range)));
+  if (!superseded) return diags;
+  const s = superseded;
+  return diags.filter((d) => !s.has(`${d.code}@${rangeKey(d.range)}`));
 }

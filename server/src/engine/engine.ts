@@ -2,41 +2,62 @@
  * The engine facade that the adapters (LSP server, CLI) use: one schema registry, one
  * parse cache keyed by document version, and the settings that shape the analysis.
  */
-import { SchemaRegistry } from './schema/registry';
-import { analyzeSteps, analyzeText } from './analyze';
+import { SchemaRegistry, type SchemaSourceMode } from './schema/registry';
+import { SchemaSources } from './schema/sources';
+import { analyzeText } from './analyze';
 import { parseFile, forgetFile } from './document';
+import { hasFluxApiVersion, mayBeManifest } from './document/flux-text';
 import { complete, textOnlyFile, type EngineCompletionItem } from './features/completion';
 import type { ParsedFile } from './document';
 import { hover as hoverAt } from './features/hover';
 import { documentSymbols, type DocSymbol } from './features/symbols';
 import { definition as definitionAt, type DefinitionTarget } from './features/definition';
+import { codeActions as codeActionsFor, type ActionDiagnostic, type EngineCodeAction } from './features/code-actions';
 import { WorkspaceIndex, type IndexedObject } from './index/workspace-index';
 import { DEFAULT_FLUX_VERSION } from './kinds';
+import { WorkspaceModel } from './workspace/model';
+import { analyzeLocalSteps, fileDiagnostics, type LocalAnalysis } from './workspace/analysis';
+import { drain } from './document';
 import type { FluxDiagnostic, Position, Range } from './types';
 
 export interface EngineSettings {
   /** The Flux release the workspace targets; deprecation and removal diagnostics depend on it. */
   targetFluxVersion: string;
+  /** `fluxWorkbench.schemaSource`: which schemas judge the documents (default auto: cluster, workspace, bundled). */
+  schemaSource?: SchemaSourceMode;
 }
 
-export type { EngineCompletionItem, DocSymbol, DefinitionTarget, IndexedObject };
+export type { EngineCompletionItem, DocSymbol, DefinitionTarget, IndexedObject, ActionDiagnostic, EngineCodeAction };
 
 export class FluxEngine {
   readonly registry: SchemaRegistry;
   /** The Flux objects of the workspace files the adapter passes in (open documents, files on disk). */
   readonly index = new WorkspaceIndex();
   private settings: EngineSettings = { targetFluxVersion: DEFAULT_FLUX_VERSION };
+  /** The fleet model: the workspace as Flux applies it (fed through updateFile/removeFile). */
+  readonly workspace = new WorkspaceModel();
   /** The last text-only file per document, for completion (no YAML parse per keystroke). */
   private readonly completionFiles = new Map<string, ParsedFile>();
 
+  /** The schema sources (cluster CRDs, CRD files, workspace CRDs) feeding the registry. */
+  readonly schemaSources: SchemaSources;
+
   constructor(registry: SchemaRegistry = SchemaRegistry.bundled()) {
     this.registry = registry;
+    this.schemaSources = new SchemaSources(registry);
   }
 
   configure(settings: Partial<EngineSettings>): void {
     if (typeof settings.targetFluxVersion === 'string' && /^v?\d+\.\d+/.test(settings.targetFluxVersion)) {
       this.settings = { ...this.settings, targetFluxVersion: settings.targetFluxVersion.replace(/^v/, '') };
     }
+    if (settings.schemaSource !== undefined) this.schemaSources.setMode(settings.schemaSource);
+  }
+
+  /** The registry a document is judged by (its cluster folder's workspace CRDs, when clusters differ). */
+  private registryFor(uri: string | undefined): SchemaRegistry {
+    this.schemaSources.refreshWorkspace();
+    return this.registry.forDocument(uri);
   }
 
   get targetFluxVersion(): string {
@@ -45,15 +66,11 @@ export class FluxEngine {
 
   /** Diagnostics of one file. `version` enables the parse cache (LSP documents have one). */
   diagnostics(text: string, uri: string, version?: number): FluxDiagnostic[] {
-    return analyzeText(text, { uri, version, registry: this.registry, targetFluxVersion: this.settings.targetFluxVersion });
+    return analyzeText(text, { uri, version, registry: this.registryFor(uri), targetFluxVersion: this.settings.targetFluxVersion });
   }
 
-  /** diagnostics() in steps: a generator yielding between documents (for server/src/lsp/scheduler.ts). */
-  diagnosticsSteps(text: string, uri: string, version?: number): Generator<void, FluxDiagnostic[]> {
-    return analyzeSteps(text, { uri, version, registry: this.registry, targetFluxVersion: this.settings.targetFluxVersion });
-  }
-
-  completion(text: string, uri: string, version: number, position: Position): EngineCompletionItem[] {
+  /** `trigger`: the trigger character that opened the completion by itself (undefined when invoked or typing a word). */
+  completion(text: string, uri: string, version: number, position: Position, trigger?: string): EngineCompletionItem[] {
     let file = this.completionFiles.get(uri);
     if (!file || file.version !== version || file.text !== text) {
       file = textOnlyFile(text, uri, version);
@@ -61,28 +78,40 @@ export class FluxEngine {
       this.completionFiles.set(uri, file);
       if (this.completionFiles.size > 16) this.completionFiles.delete(this.completionFiles.keys().next().value as string);
     }
-    return complete(file, position, this.registry, this.index);
+    return complete(file, position, this.registryFor(uri), this.index, trigger);
   }
 
   hover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {
     const file = parseFile(text, { uri, version });
     this.index.updateParsed(uri, file);
-    return hoverAt(file, position, this.registry, {
+    return hoverAt(file, position, this.registryFor(uri), {
       targetFluxVersion: this.settings.targetFluxVersion, index: this.index,
     });
   }
 
   symbols(text: string, uri: string, version: number): DocSymbol[] {
+    if (!hasFluxApiVersion(text)) return []; // the outline lists Flux objects: other YAML is not parsed for it
     return documentSymbols(parseFile(text, { uri, version }));
+  }
+
+  /** Quick fixes for the diagnostics the editor sends with a code-action request. */
+  codeActions(text: string, uri: string, version: number, diagnostics: readonly ActionDiagnostic[]): EngineCodeAction[] {
+    return codeActionsFor(parseFile(text, { uri, version }), diagnostics, { registry: this.registry });
   }
 
   /** Adds or replaces a file in the workspace index (`version` enables the parse cache). */
   indexFile(text: string, uri: string, version?: number): void {
+    this.schemaSources.fileChanged(uri, text);
+    if (!mayBeManifest(text, uri)) {
+      this.index.remove(uri); // an OpenAPI spec, a workflow...: nothing to index, and not parsed for it
+      return;
+    }
     this.index.updateParsed(uri, parseFile(text, { uri, version }));
   }
 
   /** Removes a file from the workspace index (deleted on disk). */
   unindexFile(uri: string): void {
+    this.schemaSources.fileRemoved(uri);
     this.index.remove(uri);
   }
 
@@ -103,6 +132,44 @@ export class FluxEngine {
    */
   findObject(kind: string, name: string, namespace?: string): IndexedObject[] {
     return this.index.resolve(namespace === undefined ? { kind, name } : { kind, name, namespace });
+  }
+
+  /**
+   * Analyses a file for the fleet model: one parse gives its per-file diagnostics and its facts, which replace
+   * the file's facts in the model; it is also (re)indexed for definitions. `path` is the model's key (absolute,
+   * `/` separators); `uri` and `version` enable the parse cache. `graphChanged` says whether the model's derived
+   * graph may change (so other files' cross-file diagnostics need recomputing).
+   */
+  updateFile(text: string, path: string, opts: { uri?: string; version?: number } = {}): LocalAnalysis & { graphChanged: boolean } {
+    return drain(this.updateFileSteps(text, path, opts));
+  }
+
+  /** updateFile in steps, yielding between documents; the model changes only when it completes. */
+  *updateFileSteps(text: string, path: string, opts: { uri?: string; version?: number } = {}): Generator<void, LocalAnalysis & { graphChanged: boolean }> {
+    const uri = opts.uri ?? path;
+    this.schemaSources.fileChanged(uri, text);
+    const { file, ...local } = yield* analyzeLocalSteps(text, path, { registry: this.registryFor(uri), targetFluxVersion: this.settings.targetFluxVersion }, opts);
+    const graphChanged = this.workspace.setFile(path, local.facts);
+    this.index.updateParsed(uri, file);
+    return { ...local, graphChanged };
+  }
+
+  /**
+   * Makes a workspace file's text known to the schema sources (a committed CRD such as gotk-components.yaml)
+   * before the files are analysed, so that every file is judged by the workspace's CRDs whatever the order.
+   */
+  noteFileText(uri: string, text: string): void {
+    this.schemaSources.fileChanged(uri, text);
+  }
+
+  /** Marks a path as an existing file that is not analysed (not YAML, or too large), or removes it. */
+  setOtherFile(path: string, exists: boolean): boolean {
+    return exists ? this.workspace.setFile(path, null) : this.workspace.removeFile(path);
+  }
+
+  /** A file's diagnostics as the fleet model judges them: its per-file ones adjusted, plus the cross-file rules'. */
+  workspaceDiagnostics(path: string, local: readonly FluxDiagnostic[]): FluxDiagnostic[] {
+    return fileDiagnostics(this.workspace, path, local, { registry: this.registryFor(path), targetFluxVersion: this.settings.targetFluxVersion });
   }
 
   /** Drops the cached parse of a closed document. */

@@ -9,6 +9,8 @@ export interface FluxVersionInfo {
   deprecatedIn?: string;
   /** Flux minor release that removed this version from the CRDs. */
   removedIn?: string;
+  /** Flux minor release that first served this version (absent: served by every release the product supports, 2.6 on). */
+  introducedIn?: string;
 }
 
 export interface FluxKindInfo {
@@ -33,14 +35,18 @@ export interface FluxKindInfo {
 }
 
 const v = (version: string, deprecatedIn?: string, removedIn?: string): FluxVersionInfo => ({ version, deprecatedIn, removedIn });
+
+/** The oldest Flux minor release the version history below covers (FLUX-FACTS §1). */
+export const OLDEST_FLUX_VERSION = '2.6';
 const DOCS = 'https://fluxcd.io/flux/components';
 
 function kind(
   k: string, group: string, plural: string, current: string, old: FluxVersionInfo[], controller: string,
-  docsPath: string, cliNoun: string, opts: { hasStatus?: boolean; isSource?: boolean } = {},
+  docsPath: string, cliNoun: string, opts: { hasStatus?: boolean; isSource?: boolean; currentSince?: string } = {},
 ): FluxKindInfo {
+  const cur: FluxVersionInfo = opts.currentSince ? { version: current, introducedIn: opts.currentSince } : v(current);
   return {
-    kind: k, group, plural, current, versions: [...old, v(current)], controller,
+    kind: k, group, plural, current, versions: [...old, cur], controller,
     docsUrl: `${DOCS}/${docsPath}`, cliNoun, hasStatus: opts.hasStatus ?? true, isSource: opts.isSource ?? false,
   };
 }
@@ -55,11 +61,11 @@ export const FLUX_KINDS: readonly FluxKindInfo[] = [
   kind('GitRepository', SRC, 'gitrepositories', 'v1', srcOld, 'source-controller', 'source/gitrepositories/', 'source git', { isSource: true }),
   kind('HelmRepository', SRC, 'helmrepositories', 'v1', srcOld, 'source-controller', 'source/helmrepositories/', 'source helm', { isSource: true }),
   kind('HelmChart', SRC, 'helmcharts', 'v1', srcOld, 'source-controller', 'source/helmcharts/', 'source chart', { isSource: true }),
-  kind('ExternalArtifact', SRC, 'externalartifacts', 'v1', [], 'source-controller', 'source/externalartifacts/', 'source external', { isSource: true }),
-  kind('ArtifactGenerator', 'source.extensions.fluxcd.io', 'artifactgenerators', 'v1beta1', [], 'source-watcher', 'source/artifactgenerators/', 'artifact generator'),
-  kind('ImageRepository', 'image.toolkit.fluxcd.io', 'imagerepositories', 'v1', [v('v1beta1', '2.0', '2.7'), v('v1beta2', '2.7', '2.9')], 'image-reflector-controller', 'image/imagerepositories/', 'image repository'),
-  kind('ImagePolicy', 'image.toolkit.fluxcd.io', 'imagepolicies', 'v1', [v('v1beta1', '2.0', '2.7'), v('v1beta2', '2.7', '2.9')], 'image-reflector-controller', 'image/imagepolicies/', 'image policy'),
-  kind('ImageUpdateAutomation', 'image.toolkit.fluxcd.io', 'imageupdateautomations', 'v1', [v('v1beta1', '2.0', '2.7'), v('v1beta2', '2.7', '2.9')], 'image-automation-controller', 'image/imageupdateautomations/', 'image update'),
+  kind('ExternalArtifact', SRC, 'externalartifacts', 'v1', [], 'source-controller', 'source/externalartifacts/', 'source external', { isSource: true, currentSince: '2.7' }),
+  kind('ArtifactGenerator', 'source.extensions.fluxcd.io', 'artifactgenerators', 'v1beta1', [], 'source-watcher', 'source/artifactgenerators/', 'artifact generator', { currentSince: '2.7' }),
+  kind('ImageRepository', 'image.toolkit.fluxcd.io', 'imagerepositories', 'v1', [v('v1beta1', '2.0', '2.7'), v('v1beta2', '2.7', '2.9')], 'image-reflector-controller', 'image/imagerepositories/', 'image repository', { currentSince: '2.7' }),
+  kind('ImagePolicy', 'image.toolkit.fluxcd.io', 'imagepolicies', 'v1', [v('v1beta1', '2.0', '2.7'), v('v1beta2', '2.7', '2.9')], 'image-reflector-controller', 'image/imagepolicies/', 'image policy', { currentSince: '2.7' }),
+  kind('ImageUpdateAutomation', 'image.toolkit.fluxcd.io', 'imageupdateautomations', 'v1', [v('v1beta1', '2.0', '2.7'), v('v1beta2', '2.7', '2.9')], 'image-automation-controller', 'image/imageupdateautomations/', 'image update', { currentSince: '2.7' }),
   kind('HelmRelease', 'helm.toolkit.fluxcd.io', 'helmreleases', 'v2', [v('v2beta1', '2.3', '2.7'), v('v2beta2', '2.3', '2.8')], 'helm-controller', 'helm/helmreleases/', 'helmrelease'),
   kind('Kustomization', 'kustomize.toolkit.fluxcd.io', 'kustomizations', 'v1', [v('v1beta1', '2.0', '2.7'), v('v1beta2', '2.0', '2.8')], 'kustomize-controller', 'kustomize/kustomizations/', 'kustomization'),
   kind('Receiver', 'notification.toolkit.fluxcd.io', 'receivers', 'v1', [v('v1beta1', '2.0', '2.7'), v('v1beta2', '2.1', '2.9')], 'notification-controller', 'notification/receivers/', 'receiver'),
@@ -93,9 +99,55 @@ export function resolveKind(name: string): FluxKindInfo | undefined {
   return FLUX_KINDS.find((k) => k.kind.toLowerCase() === n || k.plural === n || `${k.plural}.${k.group}` === n);
 }
 
+/** Short names the flux CLI and kubectl accept for the Flux kinds (`ks`, `hr`, `gitrepo`...). */
+export const KIND_ALIASES: Readonly<Record<string, string>> = {
+  ks: 'Kustomization', hr: 'HelmRelease', gitrepo: 'GitRepository', git: 'GitRepository', helmrepo: 'HelmRepository',
+  helm: 'HelmRepository', hc: 'HelmChart', chart: 'HelmChart', ocirepo: 'OCIRepository', oci: 'OCIRepository',
+  bucket: 'Bucket', external: 'ExternalArtifact', imagerepo: 'ImageRepository', imagepolicy: 'ImagePolicy',
+  imageupdate: 'ImageUpdateAutomation', iua: 'ImageUpdateAutomation', 'alert-provider': 'Provider', provider: 'Provider',
+  alert: 'Alert', receiver: 'Receiver',
+};
+
+/** Resolves a kind word: kind name, plural, `plural.group`, singular of the plural, a short alias or the CLI noun. */
+export function resolveKindWord(word: string): FluxKindInfo | undefined {
+  const w = word.toLowerCase();
+  const byAlias = KIND_ALIASES[w];
+  return FLUX_KINDS.find((k) =>
+    k.kind.toLowerCase() === w || k.plural === w || `${k.plural}.${k.group}` === w || `${k.kind.toLowerCase()}s` === w
+    || k.kind === byAlias || k.cliNoun.replace(/ /g, '-') === w);
+}
+
 /** The fully qualified resource name, e.g. `helmreleases.helm.toolkit.fluxcd.io`. */
 export function qualifiedResource(k: FluxKindInfo): string {
   return `${k.plural}.${k.group}`;
+}
+
+/** Whether Flux `target` serves this kind at this version (introduced, not yet removed). */
+export function servedAt(info: FluxVersionInfo, target: string): boolean {
+  return (info.introducedIn === undefined || compareFluxVersions(target, info.introducedIn) >= 0)
+    && (info.removedIn === undefined || compareFluxVersions(target, info.removedIn) < 0);
+}
+
+/**
+ * The version `flux migrate --version <target>` moves a kind to: the newest version that Flux `target` serves
+ * (image kinds at 2.6: v1beta2, not v1). The current version when the kind does not exist yet at the target.
+ */
+export function migrateVersionAt(info: FluxKindInfo, target: string): string {
+  for (let i = info.versions.length - 1; i >= 0; i--) {
+    const ver = info.versions[i]!;
+    if (servedAt(ver, target)) return ver.version;
+  }
+  return info.current;
+}
+
+/** The Flux release that first serves the kind at all (undefined: every supported release). */
+export function kindIntroducedIn(info: FluxKindInfo): string | undefined {
+  let first: string | undefined;
+  for (const ver of info.versions) {
+    if (ver.introducedIn === undefined) return undefined;
+    if (first === undefined || compareFluxVersions(ver.introducedIn, first) < 0) first = ver.introducedIn;
+  }
+  return first;
 }
 
 /** Compares Flux minor versions such as `2.7` and `2.10`. */

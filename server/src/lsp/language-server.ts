@@ -3,17 +3,20 @@
  * It holds no Flux logic: every answer comes from server/src/engine.
  */
 import {
+  CodeActionKind,
   CompletionItemKind,
+  CompletionTriggerKind,
   DiagnosticSeverity,
   InsertTextFormat,
   MarkupKind,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
+  type CodeAction,
   type CompletionItem,
   type Connection,
   type Diagnostic,
-  type DocumentSymbol,
+  type DocumentSymbol as LspDocumentSymbol,
   type Hover,
   type InitializeResult,
   type Location,
@@ -23,13 +26,13 @@ import {
   DidChangeWatchedFilesNotification,
   RequestType,
 } from 'vscode-languageserver';
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { FluxEngine, type EngineSettings } from '../engine/engine';
+import { FluxEngine, type DocSymbol, type EngineSettings } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
+import { installSchemaSources } from './schema-sources';
+import { WorkspaceSession } from './workspace-session';
 import { AnalysisScheduler, type AnalysisJob } from './scheduler';
 import { MemoryReturn } from './memory';
 
@@ -46,6 +49,7 @@ function localPath(uri: string): string | undefined {
   }
 }
 
+
 const SEVERITY: Record<FluxDiagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -61,48 +65,21 @@ const COMPLETION_KIND: Record<EngineCompletionItem['kind'], CompletionItemKind> 
   keyword: CompletionItemKind.Keyword,
 };
 
+const SYMBOL_KIND: Record<DocSymbol['kind'], SymbolKind> = {
+  object: SymbolKind.Object, map: SymbolKind.Module, list: SymbolKind.Array, scalar: SymbolKind.Property,
+};
+
 interface InitOptions extends Partial<EngineSettings> {
   /** Delay between the last edit and the analysis, in ms. */
   debounceMs?: number;
+  /** `fluxWorkbench.diagnostics.scope`: every workspace file (default), or open files only. */
+  diagnosticsScope?: 'workspace' | 'openFiles';
 }
 
-/** Workspace scan limits: the index is for definitions, not a full crawl of huge trees. */
-const SCAN_MAX_FILES = 20000;
-const SCAN_MAX_BYTES = 2 * 1024 * 1024;
-const SCAN_SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'vendor']);
-
-/** YAML files below a folder (no symlinks followed, dot-folders and vendor trees skipped). */
-async function* yamlFiles(root: string): AsyncGenerator<string> {
-  const stack = [root];
-  let n = 0;
-  while (stack.length > 0 && n < SCAN_MAX_FILES) {
-    const dir = stack.pop()!;
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && !SCAN_SKIP_DIRS.has(e.name)) stack.push(p);
-      } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
-        n++;
-        yield p;
-      }
-    }
-  }
-}
-
-async function readSmallFile(file: string): Promise<string | undefined> {
-  try {
-    const st = await fs.stat(file);
-    if (!st.isFile() || st.size > SCAN_MAX_BYTES) return undefined;
-    return await fs.readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+/** The `fluxWorkbench` settings section as the client synchronizes it. */
+interface ClientSettings extends Partial<EngineSettings> {
+  languageFeatures?: { debounceMs?: number };
+  diagnostics?: { scope?: string };
 }
 
 /** Params of the `flux/findObject` request ("open definition in workspace" from the cluster explorer). */
@@ -149,6 +126,7 @@ export function startLanguageServer(connection: Connection): void {
   let debounceMs = DEFAULT_DEBOUNCE_MS;
   let linkSupport = false;
   let watchRegistration = false;
+  let workspaceFoldersSupport = false;
   let workspaceRoots: string[] = [];
 
   const logError = (what: string, err: unknown): void => {
@@ -156,26 +134,12 @@ export function startLanguageServer(connection: Connection): void {
     connection.console.error(`flux-workbench: ${what} failed: ${msg}`);
   };
 
-  /** The analysis of a document's current version, in steps (see scheduler.ts); publishes when done. */
+  const session = new WorkspaceSession(connection, engine, documents, toLspDiagnostic, logError);
+
+  /** The analysis of a document's current version, in steps (see scheduler.ts); the session publishes when done. */
   function* validate(doc: TextDocument): AnalysisJob {
-    const version = doc.version;
-    const text = doc.getText();
-    memory.note(text.length);
-    let diagnostics: Diagnostic[] = [];
-    try {
-      diagnostics = (yield* engine.diagnosticsSteps(text, doc.uri, version)).map(toLspDiagnostic);
-    } catch (err) {
-      logError(`analysis of ${doc.uri}`, err);
-    }
-    try {
-      engine.indexFile(text, doc.uri, version);
-    } catch (err) {
-      logError(`indexing of ${doc.uri}`, err);
-    }
-    // Never publish a stale result: the document may have moved on meanwhile.
-    const current = documents.get(doc.uri);
-    if (!current || current.version !== version) return;
-    void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics });
+    memory.note(doc.getText().length);
+    yield* session.analyzeOpenSteps(doc);
   }
 
   const memory = new MemoryReturn();
@@ -191,6 +155,9 @@ export function startLanguageServer(connection: Connection): void {
   });
   const schedule = (doc: TextDocument): void => scheduler.schedule(doc.uri);
 
+  // Schema source switches (cluster CRDs handed over, workspace CRDs changed) re-analyse open documents at once.
+  installSchemaSources(connection, engine, () => { void session.reanalyzeAll().catch((err: unknown) => logError('re-analysis', err)); });
+
   connection.onInitialize((params): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
     if (typeof opts.debounceMs === 'number' && opts.debounceMs >= 0) debounceMs = opts.debounceMs;
@@ -198,68 +165,63 @@ export function startLanguageServer(connection: Connection): void {
     engine.configure(opts);
     linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    workspaceFoldersSupport = params.capabilities.workspace?.workspaceFolders === true;
+    if (opts.diagnosticsScope === 'openFiles') session.scope = 'openFiles';
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceRoots = folders.map(localPath).filter((p): p is string => p !== undefined);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: [':', ' ', '\n', '-'] },
+        // Values after `key:`/`key: `, items after `- `; never Enter (the engine answers only where a choice is due).
+        completionProvider: { triggerCharacters: [':', ' '] },
         hoverProvider: true,
         documentSymbolProvider: true,
         definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'flux-workbench', version: '0.1.0' },
     };
   });
 
   connection.onDidChangeConfiguration((change) => {
-    const settings = (change.settings as { fluxWorkbench?: Partial<EngineSettings> } | undefined)?.fluxWorkbench;
-    if (settings) {
-      engine.configure(settings);
-      for (const doc of documents.all()) schedule(doc);
+    const settings = (change.settings as { fluxWorkbench?: ClientSettings } | undefined)?.fluxWorkbench;
+    if (!settings) return;
+    // Settings reach the server without a reload: the debounce now, the analysis settings by re-analysing.
+    const debounce = settings.languageFeatures?.debounceMs;
+    if (typeof debounce === 'number' && debounce >= 0) { debounceMs = debounce; scheduler.setDebounce(debounceMs); }
+    const scope = settings.diagnostics?.scope;
+    if (scope === 'workspace' || scope === 'openFiles') session.setScope(scope);
+    engine.configure(settings);
+    const now = JSON.stringify([engine.targetFluxVersion, settings.schemaSource ?? null]);
+    if (now !== lastAnalysisSettings) {
+      lastAnalysisSettings = now;
+      void session.reanalyzeAll().catch((err: unknown) => logError('re-analysis', err));
     }
   });
-
-  /** Re-reads a workspace file into the index (the editor's copy wins while the document is open). */
-  const indexFromDisk = async (uri: string): Promise<void> => {
-    if (documents.get(uri)) return;
-    const file = localPath(uri);
-    if (file === undefined) {
-      // Not a file this machine can read (another scheme, `file://host/`, a bad escape): nothing to index.
-      engine.unindexFile(uri);
-      return;
-    }
-    const text = await readSmallFile(file);
-    if (documents.get(uri)) return;
-    if (text === undefined) engine.unindexFile(uri);
-    else engine.indexFile(text, uri);
-  };
+  let lastAnalysisSettings = '';
 
   connection.onInitialized(() => {
     if (watchRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] })
+      // Every file: kustomize reads generator files and paths name folders, so existence matters beyond YAML.
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] })
         .catch((err: unknown) => logError('file watcher registration', err));
     }
-    void (async () => {
-      for (const root of workspaceRoots) {
-        for await (const file of yamlFiles(root)) {
-          try {
-            await indexFromDisk(pathToFileURL(file).toString());
-          } catch (err) {
-            logError(`indexing of ${file}`, err);
-          }
-        }
-      }
-    })();
+    if (workspaceFoldersSupport) {
+      connection.workspace.onDidChangeWorkspaceFolders(() => {
+        void connection.workspace.getWorkspaceFolders().then((folders) => {
+          workspaceRoots = (folders ?? []).map((f) => localPath(f.uri)).filter((p): p is string => p !== undefined);
+          return session.scan(workspaceRoots);
+        }).catch((err: unknown) => logError('workspace folders change', err));
+      });
+    }
+    lastAnalysisSettings = JSON.stringify([engine.targetFluxVersion, null]);
+    void session.scan(workspaceRoots).catch((err: unknown) => logError('workspace scan', err));
   });
 
   connection.onDidChangeWatchedFiles((params) => {
     for (const change of params.changes) {
-      if (change.type === FileChangeType.Deleted) {
-        if (!documents.get(change.uri)) engine.unindexFile(change.uri);
-      } else {
-        void indexFromDisk(change.uri).catch((err: unknown) => logError(`indexing of ${change.uri}`, err));
-      }
+      if (change.type === FileChangeType.Deleted) session.fileDeleted(change.uri);
+      else void session.fileChangedOnDisk(change.uri).catch((err: unknown) => logError(`indexing of ${change.uri}`, err));
     }
   });
 
@@ -269,16 +231,15 @@ export function startLanguageServer(connection: Connection): void {
     engine.forget(e.document.uri);
     memory.note(e.document.getText().length);
     memory.idle();
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-    // The file on disk is the truth again (or, for unsaved/non-file documents, nothing is).
-    void indexFromDisk(e.document.uri).catch((err: unknown) => logError('indexing', err));
+    session.closed(e.document.uri);
   });
 
   connection.onCompletion((params): CompletionItem[] => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     try {
-      return engine.completion(doc.getText(), doc.uri, doc.version, params.position).map(toLspCompletion);
+      const trigger = params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? params.context.triggerCharacter : undefined;
+      return engine.completion(doc.getText(), doc.uri, doc.version, params.position, trigger).map(toLspCompletion);
     } catch (err) {
       logError('completion', err);
       return [];
@@ -297,13 +258,15 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onDocumentSymbol((params): DocumentSymbol[] => {
+  connection.onDocumentSymbol((params): LspDocumentSymbol[] => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     try {
-      return engine.symbols(doc.getText(), doc.uri, doc.version).map((s) => ({
-        name: s.name, detail: s.detail, kind: SymbolKind.Object, range: s.range, selectionRange: s.selectionRange,
-      }));
+      const toLsp = (s: DocSymbol): LspDocumentSymbol => ({
+        name: s.name, detail: s.detail, kind: SYMBOL_KIND[s.kind], range: s.range, selectionRange: s.selectionRange,
+        children: s.children?.map(toLsp),
+      });
+      return engine.symbols(doc.getText(), doc.uri, doc.version).map(toLsp);
     } catch (err) {
       logError('documentSymbol', err);
       return [];
@@ -327,6 +290,21 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
+  connection.onCodeAction((params): CodeAction[] => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    try {
+      const fluxDiags = params.context.diagnostics.filter((d) => d.source === 'flux');
+      return engine.codeActions(doc.getText(), doc.uri, doc.version, fluxDiags).map((a) => ({
+        title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.isPreferred,
+        diagnostics: a.diagnostics as Diagnostic[], edit: { changes: { [doc.uri]: a.edits } },
+      }));
+    } catch (err) {
+      logError('codeAction', err);
+      return [];
+    }
+  });
+
   connection.onRequest(FindObjectRequest, (params): FoundObject[] => {
     if (typeof params?.kind !== 'string' || typeof params.name !== 'string') return [];
     const namespace = typeof params.namespace === 'string' && params.namespace !== '' ? params.namespace : undefined;
@@ -343,6 +321,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onShutdown(() => {
+    session.dispose();
     scheduler.dispose();
     memory.dispose();
   });

@@ -24,6 +24,8 @@ export interface SchedulerOptions {
   onIdle?(): void;
   /** Called when a job throws (it is dropped). */
   onError?(uri: string, err: unknown): void;
+  /** The clock that measures slices and work (performance.now; tests pass a deterministic one). */
+  now?(): number;
 }
 
 interface Running {
@@ -45,7 +47,10 @@ export class AnalysisScheduler {
   constructor(private readonly opts: SchedulerOptions) {
     this.debounceMs = opts.debounceMs;
     this.sliceMs = opts.sliceMs ?? 8;
+    this.now = opts.now ?? (() => performance.now());
   }
+
+  private readonly now: () => number;
 
   setDebounce(ms: number): void {
     this.debounceMs = ms;
@@ -111,18 +116,18 @@ export class AnalysisScheduler {
       this.pumping = false;
       for (const [uri, r] of [...this.running]) {
         if (this.running.get(uri) !== r) continue;
-        const t0 = performance.now();
+        const t0 = this.now();
         let done = false;
         try {
           do {
             done = r.job.next().done === true;
-          } while (!done && performance.now() - t0 < this.sliceMs);
+          } while (!done && this.now() - t0 < this.sliceMs);
         } catch (err) {
           this.running.delete(uri);
           this.opts.onError?.(uri, err);
           continue;
         }
-        r.spent += performance.now() - t0;
+        r.spent += this.now() - t0;
         if (done) {
           this.running.delete(uri);
           this.lastMs.set(uri, r.spent);

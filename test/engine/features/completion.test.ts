@@ -30,7 +30,9 @@ describe('completion: apiVersion/kind pairs', () => {
       const item = list.find((i) => i.label.startsWith(`${k.kind} `));
       assert.ok(item, `pair for ${k.kind}`);
       assert.equal(item.insertTextFormat, 'snippet');
-      assert.ok(item.insertText!.startsWith(`apiVersion: ${k.group}/${k.current}\nkind: ${k.kind}\nmetadata:\n  name: \${1:name}`), item.insertText);
+      assert.ok(item.insertText!.startsWith(`apiVersion: ${k.group}/${k.current}\nkind: ${k.kind}\nmetadata:\n  name: \${1:`), item.insertText);
+      // The snippet prefix leads the filter text: typing `flux-<kind>` keeps the item.
+      assert.ok(item.filterText!.startsWith(`flux-${k.kind.toLowerCase()} `), item.filterText);
       assert.deepEqual(item.range?.start, { line: 0, character: 0 });
     }
   });
@@ -42,8 +44,12 @@ describe('completion: apiVersion/kind pairs', () => {
       assert.ok(required.length > 0, `${kind} has required spec fields`);
       const text = objectSkeleton(k, registry);
       for (const r of required) assert.match(text, new RegExp(`\\nspec:\\n(  .*\\n)*  ${r}:`), `${kind} skeleton has ${r}`);
-      // Nested required objects are filled too (Kustomization sourceRef: kind, name).
-      if (kind === 'Kustomization') assert.match(text, /  sourceRef:\n    kind: \$\{\d+\|[^}]*GitRepository[^}]*\|\}\n    name: /);
+      // The documentation's example: a Kustomization with a path, prune: true and the flux-system GitRepository.
+      if (kind === 'Kustomization') {
+        assert.match(text, /\n {2}path: \$\{\d+:[^}]+\}\n/);
+        assert.match(text, /\n {2}prune: \$\{\d+\|true,false\|\}\n/);
+        assert.match(text, / {2}sourceRef:\n {4}kind: \$\{\d+\|GitRepository[^}]*\|\}\n {4}name: \$\{\d+:flux-system\}/);
+      }
     }
   });
 

@@ -36,3 +36,21 @@ describe('document symbols', () => {
     assert.deepEqual(documentSymbols(parseText('')), []);
   });
 });
+
+describe('document symbols: the hierarchy below each object', () => {
+  it('lists metadata and spec, spec sections and nested maps, list items by name', () => {
+    const text = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\nspec:\n  interval: 5m\n  chart:\n    spec:\n      chart: web\n'
+      + '      sourceRef:\n        kind: HelmRepository\n        name: charts\n  dependsOn:\n    - name: infra\n  values:\n    replicaCount: 2\n';
+    const [hr] = documentSymbols(parseText(text));
+    assert.equal(hr!.kind, 'object');
+    assert.deepEqual(hr!.children!.map((c) => c.name), ['metadata', 'spec']);
+    const spec = hr!.children![1]!;
+    assert.deepEqual(spec.children!.map((c) => `${c.name}:${c.kind}`), ['interval:scalar', 'chart:map', 'dependsOn:list', 'values:map']);
+    assert.equal(spec.children![0]!.detail, '5m');
+    const sourceRef = spec.children![1]!.children![0]!.children!.find((c) => c.name === 'sourceRef')!;
+    assert.deepEqual(sourceRef.children!.map((c) => c.name), ['kind', 'name']);
+    assert.deepEqual(sourceRef.selectionRange, { start: { line: 9, character: 6 }, end: { line: 9, character: 15 } });
+    assert.equal(sourceRef.range.end.line, 11);
+    assert.deepEqual(spec.children![2]!.children!.map((c) => c.name), ['[0] infra']);
+  });
+});

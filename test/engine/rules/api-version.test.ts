@@ -126,6 +126,6 @@ describe('kinds and versions read from the cluster', () => {
     assert.deepEqual(run('apiVersion: source.toolkit.fluxcd.io/v1\nkind: FutureSource\nmetadata:\n  name: a\nspec:\n  interval: 1m\n'), []);
     // And the cluster's schema is the one that judges.
     assert.deepEqual(run('apiVersion: source.toolkit.fluxcd.io/v2\nkind: GitRepository\nmetadata:\n  name: a\nspec:\n  interval: 1m\n  url: x\n'), ['flux/unknown-field']);
-    assert.deepEqual(run('apiVersion: source.toolkit.fluxcd.io/v1\nkind: FutureSource\nmetadata:\n  name: a\nspec:\n  intervall: 1m\n'), ['flux/unknown-field']);
+    assert.deepEqual(run('apiVersion: source.toolkit.fluxcd.io/v1\nkind: FutureSource\nmetadata:\n  name: a\nspec:\n  intervall: 1m\n'), ['flux/missing-required', 'flux/unknown-field']);
   });
 });

@@ -112,12 +112,11 @@ describe('flux/missing-required', () => {
     assert.deepEqual(codes(analyze(text)), []);
   });
 
-  it('does not judge kustomize patches (a spec without any required field, or a *patch* file)', () => {
+  it('a file analysed alone is a whole object, whatever its name or shape (patches are known from the fleet model, not guessed)', () => {
     const patch = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\nspec:\n  path: ./other\n';
-    assert.deepEqual(codes(analyze(patch)), []);
+    assert.ok(codes(analyze(patch)).includes('flux/missing-required'));
     const partial = KUSTOMIZATION.replace('  interval: 10m\n', '');
-    assert.deepEqual(codes(analyze(partial, { uri: 'file:///repo/clusters/prod/apps-patch.yaml' })), []);
-    assert.deepEqual(codes(analyze(partial, { uri: 'file:///repo/clusters/prod/apps.yaml' })), ['flux/missing-required']);
+    assert.deepEqual(codes(analyze(partial, { uri: 'file:///repo/clusters/prod/apps-patch.yaml' })), ['flux/missing-required']);
   });
 });
 
@@ -137,7 +136,7 @@ describe('flux/unknown-field', () => {
     const text = GIT_REPO.replace('    branch: master', '    zzzzzz: master');
     const d = one(analyze(text), 'flux/unknown-field');
     assert.match(d.message, /spec.ref.zzzzzz is not a known field; spec.ref fields are: .*branch/);
-    assert.equal(d.data, undefined);
+    assert.equal(d.data?.suggestion, undefined);
   });
 
   it('is silent on free-form maps (values, labels), the top-level sops block, and substituted keys', () => {
@@ -166,9 +165,8 @@ describe('flux/alias-limit', () => {
 
 describe('kustomize patches of HelmReleases', () => {
   const PATCH = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  values:\n    replicaCount: 3\n';
-  it('a values-only or version-only patch is not judged for missing fields', () => {
-    assert.deepEqual(analyze(PATCH), []);
-    assert.deepEqual(analyze(PATCH.replace('  values:\n    replicaCount: 3\n', '  chart:\n    spec:\n      version: ">=1.0.0"\n')), []);
+  it('a values-only patch analysed alone is judged as a whole object (the fleet model knows when it is a patch)', () => {
+    assert.deepEqual(codes(analyze(PATCH)), ['flux/missing-required', 'flux/helmrelease-chart']);
   });
 
   it('a HelmRelease that names its chart but forgot the interval is reported', () => {

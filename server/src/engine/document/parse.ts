@@ -83,7 +83,11 @@ export interface ParsedFile {
   text: string;
   lineIndex: LineIndex;
   documents: FluxDocument[];
-  /** A Go/Helm template file: lines that start with `{{`. Such files are not judged as YAML. */
+  /**
+   * A Helm chart template: a file in a `templates/` folder with lines that start with `{{`. Such files are not
+   * judged as YAML. (`{{ }}` elsewhere, e.g. in a HelmRelease's values, never switches the analysis off; a
+   * document that does not parse because of template syntax is handled per document, see templateDocument.)
+   */
   isTemplate: boolean;
   /** The file has at least one Flux document, or looks like one textually. */
   looksFlux: boolean;
@@ -99,6 +103,28 @@ export interface ParsedFile {
 }
 
 const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
+/** A chart's templates folder (by path: the uri or file path has a `templates` segment). */
+const TEMPLATES_FOLDER = /(^|[/\\])templates[/\\]/;
+
+/** Whether a file is a Helm chart template: in a `templates/` folder, with template lines. */
+export function isChartTemplate(text: string, uri: string | undefined): boolean {
+  return uri !== undefined && TEMPLATES_FOLDER.test(uri) && TEMPLATE_LINE.test(text);
+}
+
+/**
+ * Whether a document fails to parse because of template syntax outside scalars: it has YAML errors and one of
+ * them is on (or right after) a line holding `{{`. A genuine YAML error elsewhere in a document whose values
+ * carry chart templating in block scalars is still a YAML error.
+ */
+export function templateDocument(file: ParsedFile, doc: FluxDocument): boolean {
+  if (doc.partial) return false;
+  for (const e of doc.errors) {
+    if (e.code === 'DUPLICATE_KEY') continue;
+    const line = file.lineIndex.positionAt(e.start).line;
+    for (let l = Math.max(0, line - 1); l <= line; l++) if (file.lineIndex.lineText(l).includes('{{')) return true;
+  }
+  return false;
+}
 const FLUX_API_VERSION_TEXT = /^[ \t]*apiVersion:[ \t]*["']?[a-z.]+\.fluxcd\.io\//m;
 
 function scalarString(map: YAMLMap, key: string): string | undefined {
@@ -352,7 +378,7 @@ export function* parseTextSteps(
 ): Generator<void, ParsedFile> {
   const lineIndex = new LineIndex(text);
   const base = { uri, version, text, lineIndex, documents: [] as FluxDocument[] };
-  const isTemplate = TEMPLATE_LINE.test(text);
+  const isTemplate = isChartTemplate(text, uri);
   if (text.indexOf('\u0000') >= 0) {
     return { ...base, isTemplate, looksFlux: false, fatal: 'binary content (NUL bytes): not a YAML file' };
   }

@@ -3,14 +3,16 @@
  * any depth (required first, present ones left out), enum and boolean values. It reads the cursor's
  * context from the indentation (text-context.ts), so it works on half-typed YAML.
  */
+import { fluxCompletionWanted } from '../document/flux-text';
 import { LineIndex } from '../document/line-index';
-import type { ParsedFile } from '../document/parse';
+import { isChartTemplate, type ParsedFile } from '../document/parse';
 import { referenceFieldAt } from '../index/references';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { FLUX_KINDS, findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import { schemaAtPath, type SchemaRegistry } from '../schema/registry';
 import type { SchemaNode } from '../schema/types';
 import type { Position, Range } from '../types';
+import { COMMON_SPEC_KEYS, documentedSkeleton } from './skeletons';
 import {
   TabStops, fieldSnippetLines, isObjectSchema, requiredLines, schemaFor, typeLabel,
 } from './schema-lookup';
@@ -61,8 +63,13 @@ function fieldDoc(s: SchemaNode | undefined, kindInfo: FluxKindInfo | undefined)
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
 
-/** The full skeleton of a new Flux object (apiVersion, kind, metadata, required spec fields). */
+/**
+ * The full skeleton of a new Flux object: the documented one (skeletons.ts), else apiVersion, kind, metadata and
+ * the required spec fields from the schema.
+ */
 export function objectSkeleton(k: FluxKindInfo, registry: SchemaRegistry): string {
+  const documented = documentedSkeleton(k.kind);
+  if (documented) return documented.body;
   const root = registry.get(k.group, k.current, k.kind);
   const stops = new TabStops();
   const lines = [
@@ -91,7 +98,8 @@ function pairItems(registry: SchemaRegistry, r: Range): EngineCompletionItem[] {
       insertTextFormat: 'snippet',
       range: r,
       sortText: `0${String(i).padStart(2, '0')}`,
-      filterText: `${k.kind} apiVersion ${apiVersion}`,
+      // The snippet prefix first, so typing `flux-kus…` keeps this item (and the snippet) in the list.
+      filterText: `${documentedSkeleton(k.kind)?.prefix ?? `flux-${k.kind.toLowerCase()}`} ${k.kind} apiVersion ${apiVersion}`,
     };
   });
 }
@@ -160,7 +168,7 @@ function wordAround(text: string, col: number, start: number): [number, number] 
 
 function keyItems(
   cur: Cursor, parent: SchemaNode, present: ReadonlyMap<string, string>, kindInfo: FluxKindInfo | undefined,
-  keyCol: number, extraIndent: number, excludeStatus: boolean, isMetadata = false,
+  keyCol: number, extraIndent: number, excludeStatus: boolean, isMetadata = false, common: readonly string[] = [],
 ): EngineCompletionItem[] {
   const props = parent.properties;
   if (!props) return [];
@@ -176,7 +184,9 @@ function keyItems(
     if (excludeStatus && key === 'status') continue;
     if (isMetadata && SERVER_SET_METADATA.has(key)) continue;
     const isReq = required.has(key) || (isMetadata && key === 'name');
-    const rank = isMetadata && METADATA_FIRST.includes(key) ? `0${METADATA_FIRST.indexOf(key)}` : isReq ? '0' : '1';
+    // Required first, then the keys users write most for the kind, then the rest (alphabetical within each).
+    const rank = isMetadata && METADATA_FIRST.includes(key) ? `0${METADATA_FIRST.indexOf(key)}`
+      : isReq ? '0' : common.includes(key) ? `1${String(common.indexOf(key)).padStart(2, '0')}` : '2';
     let insertText: string;
     let format: 'snippet' | 'plain';
     if (hasColon) {
@@ -233,13 +243,26 @@ function referenceNameItems(
   return out;
 }
 
-function complete0(file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex): EngineCompletionItem[] {
+/**
+ * Whether a completion that opened by itself on a trigger character has a choice to offer: right after `key:` or
+ * `key: ` (the value is then picked from a list, or nothing is shown), or after `- ` (an item of a list). Never
+ * on a bare space in indentation or text, never on `-` alone; Enter is no trigger at all.
+ */
+export function choiceDue(before: string, trigger: string): boolean {
+  if (trigger === ':') return /[^\s:#]:$/.test(before);
+  if (trigger === ' ') return /[^\s:#][ \t]*:[ \t]$/.test(before) || /^[ \t]*(- )+$/.test(before);
+  return false;
+}
+
+function complete0(file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex, trigger?: string): EngineCompletionItem[] {
   if (file.fatal || file.isTemplate) return [];
   if (position.line < 0 || position.line >= lineCount(file)) return [];
   const text = lineText(file, position.line);
+  if (!fluxCompletionWanted(file.text, position.line, text)) return []; // a docker-compose file, a workflow...
   const col = Math.max(0, Math.min(position.character, text.length));
   const before = text.slice(0, col);
   const after = text.slice(col);
+  if (trigger !== undefined && !choiceDue(before, trigger)) return [];
   if (/(^|\s)#/.test(before)) return []; // in a comment
   if (/^(---|\.\.\.)/.test(before)) return [];
   const [docStart, docEnd] = documentLines(file, position.line);
@@ -323,10 +346,10 @@ function complete0(file: ParsedFile, position: Position, registry: SchemaRegistr
   const present = siblingKeys(file, docStart, docEnd, position.line, keyCol, info.dashes.length > 0);
   const extra = info.dashes.length > 0 ? keyCol - info.indent : 0;
   const isMetadata = path.length === 1 && path[0] === 'metadata';
-  return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false, isMetadata);
+  const common = path.length === 1 && path[0] === 'spec' && kind ? COMMON_SPEC_KEYS[kind] : undefined;
+  return keyItems(cur, parent, present, hit.kindInfo, keyCol, extra, false, isMetadata, common);
 }
 
-const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
 
 /**
  * A file for completion without parsing it: completion reads the text and its indentation only, so
@@ -334,7 +357,7 @@ const TEMPLATE_LINE = /^[ \t]*\{\{-?/m;
  */
 export function textOnlyFile(text: string, uri?: string, version?: number): ParsedFile {
   const file: ParsedFile = {
-    text, lineIndex: new LineIndex(text), documents: [], isTemplate: TEMPLATE_LINE.test(text), looksFlux: false,
+    text, lineIndex: new LineIndex(text), documents: [], isTemplate: isChartTemplate(text, uri), looksFlux: false,
   };
   if (uri !== undefined) file.uri = uri;
   if (version !== undefined) file.version = version;
@@ -344,11 +367,14 @@ export function textOnlyFile(text: string, uri?: string, version?: number): Pars
 
 /**
  * Completion items at a position (it reads `file.text` only: a parsed file or a textOnlyFile). With a workspace index, a reference's `name` offers the workspace's
- * objects of the referenced kind. Never throws: bad input yields no items.
+ * objects of the referenced kind. `trigger`: the character that opened the list by itself (see choiceDue); none when
+ * the user asked (Ctrl+Space) or kept typing a word. Never throws: bad input yields no items.
  */
-export function complete(file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex): EngineCompletionItem[] {
+export function complete(
+  file: ParsedFile, position: Position, registry: SchemaRegistry, index?: WorkspaceIndex, trigger?: string,
+): EngineCompletionItem[] {
   try {
-    return complete0(file, position, registry, index);
+    return complete0(file, position, registry, index, trigger);
   } catch {
     return [];
   }

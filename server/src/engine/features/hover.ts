@@ -5,7 +5,7 @@
 import { documentAt, type FluxDocument, type ParsedFile } from '../document/parse';
 import { nodeRange } from '../document/nodes';
 import { compareFluxVersions, DEFAULT_FLUX_VERSION, findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
-import { schemaAtPath, type SchemaRegistry } from '../schema/registry';
+import { BUNDLED_FLUX_VERSION, schemaAtPath, type SchemaRegistry } from '../schema/registry';
 import type { SchemaNode } from '../schema/types';
 import type { Position, Range } from '../types';
 import { astPathAt } from './ast-path';
@@ -65,6 +65,21 @@ function docsLink(k: FluxKindInfo): string {
   return `[${k.kind} documentation](${k.docsUrl})`;
 }
 
+/**
+ * Which schema source judges the document ("schema: cluster prod, Flux v2.9.1"), and, when the bundled schemas
+ * are in force for a target newer than they describe, that newer fields are unknown to them.
+ */
+function schemaSourceLine(registry: SchemaRegistry, doc: FluxDocument, target: string): string | undefined {
+  if (!doc.apiVersion || !doc.kind) return undefined;
+  const { group, version } = splitApiVersion(doc.apiVersion);
+  const line = registry.describeSource(group, version, doc.kind);
+  if (!line) return undefined;
+  const gap = registry.origin(group, version, doc.kind) === 'bundled' && compareFluxVersions(target, BUNDLED_FLUX_VERSION) > 0
+    ? ` — the bundled schemas stop at Flux ${BUNDLED_FLUX_VERSION} (target Flux ${target}): fields added later are unknown to them; connect the cluster or commit the Flux CRDs (gotk-components.yaml) to judge by them`
+    : '';
+  return `_${line}${gap}_`;
+}
+
 function kindHover(doc: FluxDocument, target: string): string | undefined {
   if (!doc.apiVersion || !doc.kind) return undefined;
   const { group, version } = splitApiVersion(doc.apiVersion);
@@ -117,9 +132,10 @@ function hover0(file: ParsedFile, position: Position, registry: SchemaRegistry, 
   if (!hit || hit.path.length === 0) return undefined;
   const range = nodeRange(file, hit.node);
   const target = opts.targetFluxVersion ?? DEFAULT_FLUX_VERSION;
+  const source = schemaSourceLine(registry, doc, target);
   if (hit.path.length === 1 && (hit.path[0] === 'apiVersion' || hit.path[0] === 'kind')) {
     const contents = kindHover(doc, target);
-    return contents ? { contents, range } : undefined;
+    return contents ? { contents: source ? `${contents}\n\n${source}` : contents, range } : undefined;
   }
   const schema = schemaFor(registry, doc.apiVersion, doc.kind);
   if (!schema?.root) return undefined;
@@ -134,6 +150,7 @@ function hover0(file: ParsedFile, position: Position, registry: SchemaRegistry, 
   const refLine = opts.index ? referenceLine(file, doc, hit.path, opts.index) : undefined;
   if (refLine) contents = `${contents}\n\n${refLine}`;
   if (schema.fallback) contents += `\n\n_(schema of \`${schema.group}/${k?.current ?? '?'}\`: \`${schema.version}\` is not bundled)_`;
+  if (source) contents += `\n\n${source}`;
   return { contents, range };
 }
 

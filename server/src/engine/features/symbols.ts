@@ -1,8 +1,9 @@
 /**
  * Document symbols (the outline): one symbol per Flux object, named `Kind namespace/name`
- * (`Kind name` without a namespace). Non-Flux documents get none.
+ * (`Kind name` without a namespace), with its sections as children (metadata, spec → interval, chart → spec →
+ * sourceRef, values → ...), so a 300-line HelmRelease is navigable. Non-Flux documents get none.
  */
-import { isMap, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { FluxDocument, ParsedFile } from '../document/parse';
 import { findPath, kindOrStartRange, nodeRange } from '../document/nodes';
 import type { Range } from '../types';
@@ -10,8 +11,56 @@ import type { Range } from '../types';
 export interface DocSymbol {
   name: string;
   detail?: string;
+  /** `object` for a Flux object; a field's shape otherwise. */
+  kind: 'object' | 'map' | 'list' | 'scalar';
   range: Range;
   selectionRange: Range;
+  children?: DocSymbol[];
+}
+
+/** Levels of fields below an object in the outline (spec.chart.spec.sourceRef is 4), and fields per object. */
+const OUTLINE_DEPTH = 5;
+const OUTLINE_MAX_FIELDS = 2000;
+
+function scalarText(n: unknown): string | undefined {
+  return isScalar(n) && n.value !== null && n.value !== undefined && typeof n.value !== 'object' ? String(n.value) : undefined;
+}
+
+/** The fields of a map (or the items of a list) as outline symbols, down to OUTLINE_DEPTH. */
+function fieldSymbols(file: ParsedFile, node: Node | null | undefined, depth: number, budget: { left: number }): DocSymbol[] | undefined {
+  if (depth > OUTLINE_DEPTH || !node) return undefined;
+  const out: DocSymbol[] = [];
+  const add = (name: string, key: Node | null, value: Node | null, start: number): void => {
+    if (budget.left-- <= 0) return;
+    let end = value?.range?.[1] ?? key?.range?.[1] ?? start;
+    while (end > start && /\s/.test(file.text[end - 1]!)) end--; // a block map's range takes its last newline
+    const range = file.lineIndex.range(start, Math.max(start, end));
+    const sel = key?.range ? file.lineIndex.range(key.range[0], key.range[1]) : file.lineIndex.range(start, start);
+    const kind = isMap(value) ? 'map' : isSeq(value) ? 'list' : 'scalar';
+    const sym: DocSymbol = { name, kind, range, selectionRange: contains(range, sel) ? sel : { start: range.start, end: range.start } };
+    const v = scalarText(value);
+    if (v !== undefined) sym.detail = v.length > 60 ? `${v.slice(0, 57)}...` : v;
+    const children = kind === 'scalar' ? undefined : fieldSymbols(file, value, depth + 1, budget);
+    if (children && children.length > 0) sym.children = children;
+    out.push(sym);
+  };
+  if (isMap(node)) {
+    for (const p of node.items as Pair[]) {
+      const key = p.key as Node | null;
+      const name = scalarText(key);
+      if (name === undefined || !key?.range) continue;
+      add(name, key, p.value as Node | null, key.range[0]);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const it = item as Node | null;
+      if (!it?.range) return;
+      // A list item is named by its `name` (dependsOn, sourceRef lists), else by its index.
+      const named = isMap(it) ? scalarText(it.get('name', true)) ?? scalarText(it.get('kind', true)) : undefined;
+      add(named !== undefined ? `[${i}] ${named}` : `[${i}]`, null, it, it.range[0]);
+    });
+  }
+  return out;
 }
 
 /** A value as one line of text (block scalars may hold line breaks). */
@@ -45,12 +94,11 @@ export function documentSymbols(file: ParsedFile): DocSymbol[] {
     const range = file.lineIndex.range(Math.min(contentStart, doc.endOffset), doc.endOffset);
     let selectionRange = metadataNameRange(file, doc) ?? kindOrStartRange(file, doc);
     if (!contains(range, selectionRange)) selectionRange = { start: range.start, end: range.start };
-    out.push({
-      name: objectLabel(oneLine(doc.kind), doc.name === undefined ? undefined : oneLine(doc.name), doc.namespace === undefined ? undefined : oneLine(doc.namespace)),
-      detail: doc.apiVersion,
-      range,
-      selectionRange,
-    });
+    const sections = fieldSymbols(file, doc.yaml.contents as Node, 1, { left: OUTLINE_MAX_FIELDS })
+      ?.filter((c) => c.name !== 'apiVersion' && c.name !== 'kind');
+    const sym: DocSymbol = { name: objectLabel(oneLine(doc.kind), doc.name === undefined ? undefined : oneLine(doc.name), doc.namespace === undefined ? undefined : oneLine(doc.namespace)), detail: doc.apiVersion, kind: 'object', range, selectionRange };
+    if (sections && sections.length > 0) sym.children = sections;
+    out.push(sym);
   }
   return out;
 }

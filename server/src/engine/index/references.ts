@@ -21,6 +21,13 @@ export interface ObjectReference {
   nameRange: Range;
   /** The range of the whole reference value. */
   range: Range;
+  /**
+   * `flux`: a Flux object (kept in git as a rule); `config`: a Secret, ConfigMap or ServiceAccount, which are
+   * often created outside git (External Secrets, Helm charts, `flux bootstrap`'s deploy key).
+   */
+  category: 'flux' | 'config';
+  /** The reference says `optional: true` (valuesFrom, substituteFrom): a missing target is tolerated. */
+  optional?: boolean;
 }
 
 interface RefSpec {
@@ -31,6 +38,8 @@ interface RefSpec {
   allowedKinds?: readonly string[];
   /** Whether the reference may carry a namespace (otherwise it is always the referrer's). */
   namespaced: boolean;
+  /** A bare string field naming the object (e.g. `spec.serviceAccountName`), not a `{kind, name}` map. */
+  bare?: boolean;
 }
 
 const REFS: Record<string, RefSpec[]> = {
@@ -59,6 +68,33 @@ const REFS: Record<string, RefSpec[]> = {
   Receiver: [
     { path: ['spec', 'resources', '*'], namespaced: true },
   ],
+};
+
+const secret = (...path: string[]): RefSpec => ({ path, defaultKind: 'Secret', namespaced: false });
+const configMap = (...path: string[]): RefSpec => ({ path, defaultKind: 'ConfigMap', namespaced: false });
+const serviceAccount: RefSpec = { path: ['spec', 'serviceAccountName'], defaultKind: 'ServiceAccount', namespaced: false, bare: true };
+/** Secret/ConfigMap references of the sources that authenticate (secretRef, certSecretRef, proxySecretRef). */
+const sourceSecrets = [secret('spec', 'secretRef'), secret('spec', 'certSecretRef'), secret('spec', 'proxySecretRef')];
+
+/** References to Secrets, ConfigMaps and ServiceAccounts (FLUX-FACTS §9: often created outside git). */
+const CONFIG_REFS: Record<string, RefSpec[]> = {
+  Kustomization: [
+    { path: ['spec', 'postBuild', 'substituteFrom', '*'], allowedKinds: ['ConfigMap', 'Secret'], namespaced: false },
+    secret('spec', 'decryption', 'secretRef'), secret('spec', 'kubeConfig', 'secretRef'), configMap('spec', 'kubeConfig', 'configMapRef'),
+    serviceAccount,
+  ],
+  HelmRelease: [
+    { path: ['spec', 'valuesFrom', '*'], allowedKinds: ['ConfigMap', 'Secret'], namespaced: false },
+    secret('spec', 'kubeConfig', 'secretRef'), configMap('spec', 'kubeConfig', 'configMapRef'), serviceAccount,
+  ],
+  GitRepository: [...sourceSecrets, secret('spec', 'verify', 'secretRef')],
+  HelmRepository: sourceSecrets,
+  OCIRepository: [...sourceSecrets, secret('spec', 'verify', 'secretRef'), serviceAccount],
+  Bucket: [...sourceSecrets, serviceAccount],
+  HelmChart: [secret('spec', 'verify', 'secretRef')],
+  ImageRepository: [...sourceSecrets, serviceAccount],
+  Provider: sourceSecrets,
+  Receiver: [secret('spec', 'secretRef')],
 };
 
 function scalarAt(map: Node, key: string): { value: string; node: Node } | undefined {
@@ -105,15 +141,32 @@ export function referenceFieldAt(kind: string, path: ReadonlyArray<string | numb
   return undefined;
 }
 
-/** The references of one document (none for non-Flux documents and kinds without references). */
-export function findReferences(file: ParsedFile, doc: FluxDocument): ObjectReference[] {
+/**
+ * The references of one document (none for non-Flux documents and kinds without references): to Flux objects,
+ * and with `config: true` also to Secrets, ConfigMaps and ServiceAccounts.
+ */
+export function findReferences(file: ParsedFile, doc: FluxDocument, opts: { config?: boolean } = {}): ObjectReference[] {
   if (!doc.isFlux || !doc.kind) return [];
-  const specs = REFS[doc.kind];
-  if (!specs) return [];
   const out: ObjectReference[] = [];
+  collect(file, doc, REFS[doc.kind] ?? [], 'flux', out);
+  if (opts.config) collect(file, doc, CONFIG_REFS[doc.kind] ?? [], 'config', out);
+  return out;
+}
+
+function collect(file: ParsedFile, doc: FluxDocument, specs: readonly RefSpec[], category: ObjectReference['category'], out: ObjectReference[]): void {
   for (const spec of specs) {
     for (const path of expand(doc, spec.path)) {
       const hit = findPath(doc, path);
+      if (spec.bare) {
+        if (hit.depth !== path.length || !isScalar(hit.node) || typeof hit.node.value !== 'string') continue;
+        const value = hit.node.value;
+        const r = nodeRange(file, hit.node);
+        if (value === '' || value.includes('${') || !r) continue;
+        const target: ObjectKey = { kind: spec.defaultKind!, name: value };
+        if (doc.namespace !== undefined) target.namespace = doc.namespace;
+        out.push({ path, target, namespaceExplicit: false, nameRange: r, range: r, category });
+        continue;
+      }
       if (hit.depth !== path.length || !isMap(hit.node)) continue;
       const ref = hit.node;
       const name = scalarAt(ref, 'name');
@@ -128,10 +181,11 @@ export function findReferences(file: ParsedFile, doc: FluxDocument): ObjectRefer
       const nameRange = nodeRange(file, name.node);
       const range = nodeRange(file, ref);
       if (!nameRange || !range) continue;
-      const r: ObjectReference = { path, target, namespaceExplicit: nsField !== undefined, nameRange, range };
+      const r: ObjectReference = { path, target, namespaceExplicit: nsField !== undefined, nameRange, range, category };
       if (spec.allowedKinds) r.allowedKinds = spec.allowedKinds;
+      const optional = ref.get('optional', true);
+      if (isScalar(optional) && optional.value === true) r.optional = true;
       out.push(r);
     }
   }
-  return out;
 }

@@ -3,7 +3,7 @@
  * flux/missing-required for a Flux apiVersion without a kind. Deprecation and removal follow the target
  * Flux version, the way `flux migrate --version` judges them (kinds table in kinds.ts).
  */
-import { compareFluxVersions, FLUX_KINDS, type FluxKindInfo } from '../kinds';
+import { compareFluxVersions, FLUX_KINDS, kindIntroducedIn, migrateVersionAt, servedAt, type FluxKindInfo } from '../kinds';
 import { closest } from '../schema/validate';
 import type { FluxDiagnostic } from '../types';
 import type { RuleContext } from './context';
@@ -41,28 +41,66 @@ export function apiVersion(ctx: RuleContext): FluxDiagnostic[] {
         `kind '${doc.kind}' does not exist in the Flux API group ${doc.group}${fix}`, suggestion !== undefined ? { suggestion } : undefined);
     return [d];
   }
-  const known = info.versions.find((v) => v.version === doc.version);
-  // A version the registry knows (e.g. read from the cluster's CRD) is valid even when the table does not list it.
-  if (!known) {
-    if (ctx.registry.get(info.group, doc.version, info.kind)) return [];
-    const valid = info.versions.filter((v) => v.removedIn === undefined || compareFluxVersions(ctx.targetFluxVersion, v.removedIn) < 0);
-    const current = `${info.group}/${info.current}`;
-    return [ctx.diag('flux/unknown-api-version', 'error', apiRange(),
-      `apiVersion ${doc.apiVersion} does not exist for ${info.kind}; valid versions: ${valid.map((v) => `${info.group}/${v.version}`).join(', ')} (use ${current})`,
-      { suggestion: current })];
-  }
-  const target = ctx.targetFluxVersion;
-  const current = `${info.group}/${info.current}`;
-  if (known.removedIn !== undefined && compareFluxVersions(target, known.removedIn) >= 0) {
-    return [ctx.diag('flux/removed-api-version', 'error', apiRange(),
-      `apiVersion ${doc.apiVersion} was removed in Flux ${known.removedIn} (target Flux ${target}); change it to ${current} (flux migrate)`,
-      { suggestion: current })];
-  }
-  if (known.deprecatedIn !== undefined && compareFluxVersions(target, known.deprecatedIn) >= 0) {
-    const removal = known.removedIn !== undefined ? ` and is removed in Flux ${known.removedIn}` : '';
-    return [ctx.diag('flux/deprecated-api-version', 'warning', apiRange(),
-      `apiVersion ${doc.apiVersion} is deprecated since Flux ${known.deprecatedIn}${removal}; change it to ${current}`,
-      { suggestion: current })];
-  }
-  return [];
+  // A kind/version the cluster's or the workspace's CRDs define is served there, whatever the table says.
+  const origin = ctx.registry.origin(info.group, doc.version, info.kind);
+  if (origin !== undefined && origin !== 'bundled') return [];
+  const v = judgeVersion(info, doc.version, ctx.targetFluxVersion);
+  if (!v) return [];
+  return [ctx.diag(v.code, v.severity, v.code === 'flux/kind-not-served' ? ctx.rangeOf(['kind'], 'value') : apiRange(), `apiVersion ${doc.apiVersion} ${v.message}`,
+    v.suggestion !== undefined ? { suggestion: v.suggestion } : undefined)];
 }
+
+/** What is wrong with one kind at one API version for a target Flux release (undefined: nothing). */
+export interface VersionJudgement {
+  code: 'flux/unknown-api-version' | 'flux/removed-api-version' | 'flux/deprecated-api-version' | 'flux/api-version-not-served' | 'flux/kind-not-served';
+  severity: 'error' | 'warning';
+  /** Follows "apiVersion <group/version> ". */
+  message: string;
+  /** The full apiVersion `flux migrate --version <target>` writes, when there is one. */
+  suggestion?: string;
+}
+
+/**
+ * Judges `version` of a kind the way `flux migrate --version <target>` does: removed and deprecated versions move
+ * to the newest version the target serves; versions and kinds a later Flux introduced are not served by the target.
+ */
+export function judgeVersion(info: FluxKindInfo, version: string, target: string): VersionJudgement | undefined {
+  const known = info.versions.find((x) => x.version === version);
+  const migrate = `${info.group}/${migrateVersionAt(info, target)}`;
+  if (!known) {
+    const valid = info.versions.filter((x) => servedAt(x, target));
+    const list = valid.length > 0 ? valid.map((x) => `${info.group}/${x.version}`).join(', ') : 'none';
+    return {
+      code: 'flux/unknown-api-version', severity: 'error', suggestion: migrate,
+      message: `does not exist for ${info.kind}; valid versions: ${list} (use ${migrate})`,
+    };
+  }
+  const since = kindIntroducedIn(info);
+  if (since !== undefined && compareFluxVersions(target, since) < 0) {
+    return {
+      code: 'flux/kind-not-served', severity: 'error',
+      message: `is not served by Flux ${target}: ${info.kind} is new in Flux ${since}; raise fluxWorkbench.targetFluxVersion to ${since} or remove the object`,
+    };
+  }
+  if (known.introducedIn !== undefined && compareFluxVersions(target, known.introducedIn) < 0) {
+    return {
+      code: 'flux/api-version-not-served', severity: 'error', suggestion: migrate,
+      message: `is served from Flux ${known.introducedIn} on (target Flux ${target}); change it to ${migrate} (flux migrate --version ${target})`,
+    };
+  }
+  if (known.removedIn !== undefined && compareFluxVersions(target, known.removedIn) >= 0) {
+    return {
+      code: 'flux/removed-api-version', severity: 'error', suggestion: migrate,
+      message: `was removed in Flux ${known.removedIn} (target Flux ${target}); change it to ${migrate} (flux migrate)`,
+    };
+  }
+  if (known.deprecatedIn !== undefined && compareFluxVersions(target, known.deprecatedIn) >= 0 && migrate !== `${info.group}/${version}`) {
+    const removal = known.removedIn !== undefined ? ` and is removed in Flux ${known.removedIn}` : '';
+    return {
+      code: 'flux/deprecated-api-version', severity: 'warning', suggestion: migrate,
+      message: `is deprecated since Flux ${known.deprecatedIn}${removal}; change it to ${migrate}`,
+    };
+  }
+  return undefined;
+}
+

@@ -23,9 +23,9 @@ export interface RuleContext {
   /** The range of a path's key or value (falls back to the nearest existing ancestor, then `kind`). */
   rangeOf(path: Path, part: 'key' | 'value'): Range;
   /**
-   * The document looks like a kustomize patch rather than a whole object: its file name says "patch", or its
-   * `spec` has none of the fields the schema requires there (for a HelmRelease: and names no complete chart).
-   * Missing required fields are not reported then.
+   * The document is a kustomize patch (a partial object): missing required fields are not reported. Known, not
+   * guessed: only the fleet model knows which documents a kustomize file or a Flux Kustomization lists as
+   * patches, and it drops their flux/missing-required (workspace/analysis.ts); a file analysed alone is whole.
    */
   isPatch(): boolean;
   /** Builds a diagnostic; the message gets the object prefix. */
@@ -46,10 +46,9 @@ export function createContext(file: ParsedFile, doc: FluxDocument, registry: Sch
     ? registry.get(doc.group, doc.version, doc.kind)
     : undefined;
   const prefix = objectPrefix(doc);
-  let patch: boolean | undefined;
   return {
     file, doc, registry, targetFluxVersion, schema, prefix,
-    isPatch: () => (patch ??= looksLikePatch(file, doc, schema)),
+    isPatch: () => false,
     value: () => doc.value(),
     rangeOf: (path, part) => (doc.textRanges !== undefined ? partialRange(file, doc, path, part)
       : path.length === 0 ? kindOrStartRange(file, doc) : rangeOfPath(file, doc, path, part)),
@@ -70,27 +69,6 @@ function partialRange(file: ParsedFile, doc: FluxDocument, path: Path, part: 'ke
       : r.kind ?? r.kindKey;
   const [start, end] = hit ?? [doc.startOffset, doc.startOffset];
   return file.lineIndex.range(start, end);
-}
-
-const PATCH_FILE = /patch[^/\\]*$/i;
-
-function looksLikePatch(file: ParsedFile, doc: FluxDocument, schema: SchemaNode | undefined): boolean {
-  if (file.uri !== undefined && PATCH_FILE.test(file.uri)) return true;
-  const root = doc.value();
-  const spec = isRecord(root) ? root.spec : undefined;
-  const required = schema?.properties?.spec?.required ?? [];
-  if (!isRecord(spec) || required.length === 0) return false;
-  if (!required.every((r) => spec[r] === undefined || spec[r] === null)) return false;
-  // A HelmRelease requires only its interval: one that names its chart completely is a whole object that
-  // forgot the interval, while a patch (values, version) names no chart or only part of one.
-  if (doc.kindInfo?.kind === 'HelmRelease') return !namesChart(spec);
-  return true;
-}
-
-function namesChart(spec: Record<string, unknown>): boolean {
-  if (isRecord(spec.chartRef) && spec.chartRef.name !== undefined) return true;
-  const tmpl = isRecord(spec.chart) ? spec.chart.spec : undefined;
-  return isRecord(tmpl) && tmpl.chart !== undefined && tmpl.sourceRef !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -13,7 +13,14 @@
  *   flux/decryption-provider (error; value), flux/semver-constraint (error; value), flux/depends-on-self
  *   (error; the entry's name), flux/invalid-name (error; value), flux/short-interval (information; value),
  *   flux/duplicate-object (warning; metadata.name value), flux/helmrepository-url (error or warning; url
- *   value), flux/helm-chart-name (warning; chart value, suggestion)
+ *   value), flux/helm-chart-name (warning; chart value, suggestion), flux/git-url-scp (error; url value, suggestion
+ *   = the ssh:// form), flux/event-source-kind (warning; an Alert/Receiver kind outside the bundled enum, which
+ *   CRD patches commonly extend)
+ * - flux/api-version-not-served, flux/kind-not-served (error; the target Flux version does not serve it yet),
+ *   flux/malformed-api-version (error; the apiVersion value, any depth), flux/field-not-served (warning; a field
+ *   newer than the target, schema/field-history.ts), nested apiVersions use the api-version codes
+ *   with the path in the message; the CEL rules of rules/cel (error; README "CEL rules" lists them) and
+ *   flux/cel-rule (a cluster's or workspace CRD's rule, evaluated generically)
  *
  * File-level codes, from analyze.ts (information; line 1): flux/not-analysed (binary content, or nesting
  * deeper than the parser can take; data.reason), flux/file-too-large (more YAML structure than a full analysis
@@ -26,6 +33,8 @@ import type { Rule } from './context';
 import { decryptionProvider } from './decryption-provider';
 import { dependsOnSelf } from './depends-on-self';
 import { duplicateObject } from './duplicate-object';
+import { gitUrl } from './git-url';
+import { eventSourceKind } from './event-source-kind';
 import { helmChartName } from './helm-chart-name';
 import { helmReleaseChart } from './helmrelease-chart';
 import { helmRepositoryUrl } from './helm-repository-url';
@@ -35,6 +44,10 @@ import { schema } from './schema';
 import { semverConstraint } from './semver-constraint';
 import { shortInterval } from './short-interval';
 import { yamlSyntax } from './yaml-syntax';
+import { CEL_RULES } from './cel';
+import { celGeneric } from './cel-generic';
+import { fieldVersion } from './field-version';
+import { malformedApiVersion, nestedApiVersion } from './nested-api-version';
 
 export { createContext, objectPrefix, type Rule, type RuleContext } from './context';
 
@@ -43,7 +56,7 @@ export { createContext, objectPrefix, type Rule, type RuleContext } from './cont
  * the plain manifests beside them too, so their YAML errors break a reconcile. Files without any Flux document
  * (CI workflows, Helm values, compose files) are left to other tools: only FILE_RULES run on them.
  */
-export const DOCUMENT_RULES: readonly Rule[] = [yamlSyntax, apiGroup];
+export const DOCUMENT_RULES: readonly Rule[] = [yamlSyntax, apiGroup, malformedApiVersion];
 
 /** Rules that judge every document of every YAML file: a misspelt Flux group is how a Flux file hides from the rest. */
 export const FILE_RULES: readonly Rule[] = [apiGroup];
@@ -51,11 +64,17 @@ export const FILE_RULES: readonly Rule[] = [apiGroup];
 /** Rules that judge Flux documents only (a Flux API group in apiVersion). */
 export const FLUX_RULES: readonly Rule[] = [
   apiVersion, schema, referenceKind, helmReleaseChart, decryptionProvider, semverConstraint, dependsOnSelf, objectName,
-  shortInterval, duplicateObject, helmRepositoryUrl, helmChartName,
+  shortInterval, duplicateObject, helmRepositoryUrl, helmChartName, gitUrl, eventSourceKind,
+  nestedApiVersion, fieldVersion, ...CEL_RULES, celGeneric,
 ];
 
 /**
- * Codes of Flux-specific checks that restate a schema enum with a better message: a schema-enum
- * diagnostic at the same range is dropped in their favour.
+ * Flux-specific checks that restate a schema check with a better message: the schema diagnostic (the code
+ * mapped to) at the same range is dropped in their favour.
  */
-export const SUPERSEDES_SCHEMA_ENUM: ReadonlySet<string> = new Set(['flux/reference-kind', 'flux/decryption-provider']);
+export const SUPERSEDES: ReadonlyMap<string, string> = new Map([
+  ['flux/reference-kind', 'flux/schema-enum'],
+  ['flux/decryption-provider', 'flux/schema-enum'],
+  ['flux/git-url-scp', 'flux/schema-pattern'],
+  ['flux/event-source-kind', 'flux/schema-enum'],
+]);

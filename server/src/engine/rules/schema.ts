@@ -61,12 +61,13 @@ export function schema(ctx: RuleContext): FluxDiagnostic[] {
       const field = /required field '([^']+)'/.exec(e.message)?.[1];
       if (e.path.length === 0 && field !== undefined && ROOT_IDENTITY.has(field)) continue;
       if (e.path.length === 0 && field === 'status') continue;
-      out.push(ctx.diag(code, 'error', ctx.rangeOf(e.path, 'key'), e.message, field !== undefined ? { field } : undefined));
+      // data.path (the parent object's path) lets the fleet model drop a field that a parent's patch supplies, and the quick fix find where to add it.
+      out.push(ctx.diag(code, 'error', ctx.rangeOf(e.path, 'key'), e.message, field !== undefined ? { field, path: e.path } : { path: e.path }));
       continue;
     }
     const severity: Severity = e.keyword === 'unknown-field' ? 'warning' : 'error';
     const range = ctx.rangeOf(e.path, e.keyword === 'unknown-field' ? 'key' : 'value');
-    out.push(ctx.diag(code, severity, range, e.message, e.suggestion !== undefined ? { suggestion: e.suggestion } : undefined));
+    out.push(ctx.diag(code, severity, range, e.message, e.suggestion !== undefined ? { suggestion: e.suggestion, path: e.path } : { path: e.path }));
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * bundled ones for the same group/version/kind.
  */
 import bundledFile from '../../../generated/flux-schemas.json';
-import type { KindSchema, SchemaNode, SchemaType } from './types';
+import type { CelValidation, KindSchema, SchemaNode, SchemaType } from './types';
 
 /** The shape of server/generated/flux-schemas.json. */
 export interface BundledSchemas {
@@ -30,8 +30,46 @@ export interface SupplementedConstraint {
 // The JSON module is typed from its content (`type: string`); its shape is the generator's contract.
 const BUNDLED = bundledFile as unknown as BundledSchemas;
 
-/** Where a kind's schema came from. */
-export type SchemaOrigin = 'bundled' | 'cluster';
+/**
+ * Where a kind's schema came from: the live cluster's CRDs (handed over by the explorer, or read by the CLI with
+ * `--context`), CRD files named on the command line (`lint --schema-from`), CRDs committed in the workspace
+ * (gotk-components.yaml and the like), or the schemas bundled at build time.
+ */
+export type SchemaOrigin = 'bundled' | 'cluster' | 'file' | 'workspace';
+
+/** The `fluxWorkbench.schemaSource` setting: `auto` takes the first source that has the kind, in order of truth. */
+export type SchemaSourceMode = 'auto' | 'cluster' | 'workspace' | 'bundled';
+
+export const SCHEMA_SOURCE_MODES: readonly SchemaSourceMode[] = ['auto', 'cluster', 'workspace', 'bundled'];
+
+/**
+ * The Flux minor release the bundled schemas describe: @kubernetes-models/flux-cd@4 is generated from the Flux 2.8
+ * API modules. Newer fields (2.9 and later) are known only from a cluster's or the workspace's CRDs.
+ */
+export const BUNDLED_FLUX_VERSION = '2.8';
+
+/** One non-bundled source of schemas, as hover and the status line name it. */
+export interface SchemaSourceInfo {
+  origin: Exclude<SchemaOrigin, 'bundled'>;
+  /** e.g. `cluster prod`, `workspace clusters/prod/flux-system/gotk-components.yaml`, `file crds/`. */
+  label: string;
+  /** The Flux version the CRDs carry (`app.kubernetes.io/version`, e.g. `v2.9.1`), when they carry one. */
+  fluxVersion?: string;
+}
+
+/** A set of CRD schemas found in the workspace, used by the documents below `scope` (a path or URI prefix). */
+export interface WorkspaceSchemaSet {
+  scope: string;
+  kinds: readonly KindSchema[];
+  info: SchemaSourceInfo;
+}
+
+interface Layer { kinds: Map<string, KindSchema>; info: SchemaSourceInfo }
+
+/** The order of truth per mode (the CLI's `--schema-from` files come first in auto). */
+const LAYER_ORDER: Record<SchemaSourceMode, ReadonlyArray<'cluster' | 'file' | 'workspace'>> = {
+  auto: ['file', 'cluster', 'workspace'], cluster: ['cluster'], workspace: ['workspace'], bundled: [],
+};
 
 const key = (group: string, version: string, kind: string): string => `${group}/${version}/${kind}`;
 
@@ -55,7 +93,18 @@ export function compareKubeVersions(a: string, b: string): number {
 
 export class SchemaRegistry {
   private readonly base = new Map<string, KindSchema>();
+  /** The live cluster's CRD schemas (`override()` writes here). */
   private readonly overrides = new Map<string, KindSchema>();
+  private clusterInfo: SchemaSourceInfo = { origin: 'cluster', label: 'cluster' };
+  private readonly fileLayer: Layer = { kinds: new Map(), info: { origin: 'file', label: 'file' } };
+  private workspaceSets: Layer[] = [];
+  private workspaceScopes: string[] = [];
+  /** The workspace set in force: a view made by forDocument() selects one; undefined = the first set. */
+  private selected?: Layer;
+  private views = new Map<number, SchemaRegistry>();
+  private modeValue: SchemaSourceMode = 'auto';
+  /** Bumped whenever a source or the mode changes, so adapters know to re-analyse. */
+  private generationValue = 0;
 
   /** Where the bundled schemas came from, e.g. `@kubernetes-models/flux-cd@4.0.0`. */
   readonly source: string;
@@ -87,13 +136,110 @@ export class SchemaRegistry {
 
   getKind(group: string, version: string, kind: string): KindSchema | undefined {
     const k = key(group, version, kind);
-    return this.overrides.get(k) ?? this.base.get(k);
+    const layer = this.layerOf(k);
+    return layer ? layer.kinds.get(k) : this.base.get(k);
   }
 
-  /** Whether the schema in effect for this kind/version is bundled or read from a cluster. */
+  /** Which source supplies the schema in effect for this kind/version. */
   origin(group: string, version: string, kind: string): SchemaOrigin | undefined {
     const k = key(group, version, kind);
-    return this.overrides.has(k) ? 'cluster' : this.base.has(k) ? 'bundled' : undefined;
+    return this.layerOf(k)?.info.origin ?? (this.base.has(k) ? 'bundled' : undefined);
+  }
+
+  /** The non-bundled source in force for this kind/version (undefined when it is bundled or unknown). */
+  sourceOf(group: string, version: string, kind: string): SchemaSourceInfo | undefined {
+    return this.layerOf(key(group, version, kind))?.info;
+  }
+
+  /** One line naming the source in force, e.g. `schema: cluster prod, Flux v2.9.1` or `schema: bundled Flux 2.8 (…)`. */
+  describeSource(group: string, version: string, kind: string): string | undefined {
+    const info = this.sourceOf(group, version, kind);
+    if (info) return `schema: ${info.label}${info.fluxVersion ? `, Flux ${info.fluxVersion}` : ''}`;
+    if (!this.base.has(key(group, version, kind))) return undefined;
+    return `schema: bundled Flux ${BUNDLED_FLUX_VERSION} (${this.source})`;
+  }
+
+  get mode(): SchemaSourceMode { return this.modeValue; }
+
+  /** A number that changes whenever a source or the mode changes. */
+  get generation(): number { return this.generationValue; }
+
+  /** Sets `fluxWorkbench.schemaSource`. Returns whether it changed. */
+  setMode(mode: SchemaSourceMode): boolean {
+    if (mode === this.modeValue || !SCHEMA_SOURCE_MODES.includes(mode)) return false;
+    this.modeValue = mode;
+    this.generationValue++;
+    return true;
+  }
+
+  /** Replaces the live cluster's schemas (an empty list forgets them: the explorer disconnected). */
+  setClusterSchemas(kinds: readonly KindSchema[], info: Omit<SchemaSourceInfo, 'origin'>): void {
+    this.overrides.clear();
+    for (const k of kinds) this.override(k);
+    this.clusterInfo = { ...info, origin: 'cluster' };
+    this.generationValue++;
+  }
+
+  /** Replaces the schemas read from CRD files named on the command line. */
+  setFileSchemas(kinds: readonly KindSchema[], info: Omit<SchemaSourceInfo, 'origin'>): void {
+    this.fileLayer.kinds.clear();
+    for (const k of kinds) this.fileLayer.kinds.set(key(k.group, k.version, k.kind), this.withMetadata(k));
+    this.fileLayer.info = { ...info, origin: 'file' };
+    this.generationValue++;
+  }
+
+  /** Replaces the CRD sets found in the workspace. */
+  setWorkspaceSchemas(sets: readonly WorkspaceSchemaSet[]): void {
+    this.workspaceSets = sets.map((s) => ({
+      kinds: new Map(s.kinds.map((k) => [key(k.group, k.version, k.kind), this.withMetadata(k)])),
+      info: { ...s.info, origin: 'workspace' },
+    }));
+    this.workspaceScopes = sets.map((s) => s.scope);
+    this.views = new Map();
+    this.generationValue++;
+  }
+
+  /** The workspace CRD sets in force, with their scopes. */
+  workspaceSources(): Array<{ scope: string; info: SchemaSourceInfo; kinds: number }> {
+    return this.workspaceSets.map((l, i) => ({ scope: this.workspaceScopes[i]!, info: l.info, kinds: l.kinds.size }));
+  }
+
+  /**
+   * The registry a document at `uri` is judged by: with several workspace CRD sets (clusters on different Flux
+   * versions), the set whose scope holds the document, the longest scope winning. A document under no scope gets
+   * the first set only when every set names the same Flux version, else no workspace set. With at most one
+   * set, this registry itself.
+   */
+  forDocument(uri: string | undefined): SchemaRegistry {
+    if (this.workspaceSets.length <= 1 || this.selected !== undefined) return this;
+    const p = uri === undefined ? '' : uri.replace(/\\/g, '/');
+    let best = -1;
+    for (let i = 0; i < this.workspaceScopes.length; i++) {
+      const scope = this.workspaceScopes[i]!;
+      if (p.startsWith(scope.endsWith('/') ? scope : `${scope}/`) && (best < 0 || scope.length > this.workspaceScopes[best]!.length)) best = i;
+    }
+    if (best < 0) {
+      const versions = new Set(this.workspaceSets.map((l) => l.info.fluxVersion ?? '?'));
+      best = versions.size === 1 ? 0 : -1;
+    }
+    let view = this.views.get(best);
+    if (!view) {
+      // A view shares every map with this registry and only selects another workspace set.
+      view = Object.create(this) as SchemaRegistry;
+      view.selected = best < 0 ? { kinds: new Map(), info: { origin: 'workspace', label: 'workspace' } } : this.workspaceSets[best]!;
+      this.views.set(best, view);
+    }
+    return view;
+  }
+
+  private layerOf(k: string): Layer | undefined {
+    for (const name of LAYER_ORDER[this.modeValue]) {
+      const layer = name === 'cluster' ? { kinds: this.overrides, info: this.clusterInfo }
+        : name === 'file' ? this.fileLayer
+          : (this.selected ?? this.workspaceSets[0]);
+      if (layer?.kinds.has(k)) return layer;
+    }
+    return undefined;
   }
 
   /** The versions known for a kind, highest priority first (e.g. `v1`, `v1beta2`, `v1beta1`). */
@@ -103,11 +249,20 @@ export class SchemaRegistry {
     return [...out].sort(compareKubeVersions);
   }
 
-  /** Every kind/version in effect: bundled ones, each replaced by its override when there is one, plus override-only ones. */
+  /** Every kind/version in effect: bundled ones, each replaced by the source in force when there is one, plus source-only ones. */
   kinds(): KindSchema[] {
-    const merged = new Map(this.base);
-    for (const [k, v] of this.overrides) merged.set(k, v);
-    return [...merged.values()];
+    const keys = new Set(this.base.keys());
+    for (const name of LAYER_ORDER[this.modeValue]) {
+      const m = name === 'cluster' ? this.overrides : name === 'file' ? this.fileLayer.kinds : (this.selected ?? this.workspaceSets[0])?.kinds;
+      for (const k of m?.keys() ?? []) keys.add(k);
+    }
+    const out: KindSchema[] = [];
+    for (const k of keys) {
+      const layer = this.layerOf(k);
+      const v = layer ? layer.kinds.get(k) : this.base.get(k);
+      if (v) out.push(v);
+    }
+    return out;
   }
 
   /**
@@ -116,17 +271,23 @@ export class SchemaRegistry {
    * ObjectMeta schema is kept so completion and hover still work on metadata fields.
    */
   override(k: KindSchema): void {
+    this.overrides.set(key(k.group, k.version, k.kind), this.withMetadata(k));
+    this.generationValue++;
+  }
+
+  clearOverrides(): void {
+    this.overrides.clear();
+    this.generationValue++;
+  }
+
+  private withMetadata(k: KindSchema): KindSchema {
     const meta = k.schema.properties?.metadata;
     let schema = k.schema;
     if (schema.properties && (!meta || !meta.properties)) {
       const bundledMeta = this.findBundledMetadata();
       if (bundledMeta) schema = { ...schema, properties: { ...schema.properties, metadata: bundledMeta } };
     }
-    this.overrides.set(key(k.group, k.version, k.kind), { ...k, schema });
-  }
-
-  clearOverrides(): void {
-    this.overrides.clear();
+    return { ...k, schema };
   }
 
   private findBundledMetadata(): SchemaNode | undefined {
@@ -180,6 +341,18 @@ export function toSchemaNode(raw: unknown, depth = 0): SchemaNode {
   if (raw.nullable === true) n.nullable = true;
   if (raw['x-kubernetes-int-or-string'] === true) n['x-kubernetes-int-or-string'] = true;
   if (raw['x-kubernetes-preserve-unknown-fields'] === true) n['x-kubernetes-preserve-unknown-fields'] = true;
+  if (Array.isArray(raw['x-kubernetes-validations'])) {
+    const rules: CelValidation[] = [];
+    for (const v of raw['x-kubernetes-validations']) {
+      if (!isRecord(v) || typeof v.rule !== 'string') continue;
+      const r: CelValidation = { rule: v.rule };
+      if (typeof v.message === 'string') r.message = v.message;
+      if (typeof v.messageExpression === 'string') r.messageExpression = v.messageExpression;
+      if (typeof v.fieldPath === 'string') r.fieldPath = v.fieldPath;
+      rules.push(r);
+    }
+    if (rules.length > 0) n['x-kubernetes-validations'] = rules;
+  }
   return n;
 }
 

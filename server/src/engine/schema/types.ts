@@ -26,6 +26,16 @@ export interface SchemaNode {
   nullable?: boolean;
   'x-kubernetes-int-or-string'?: boolean;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
+  /** CEL rules of a CRD (kept for schemas read from a cluster or the workspace; the bundled ones carry none). */
+  'x-kubernetes-validations'?: CelValidation[];
+}
+
+/** One `x-kubernetes-validations` entry of a CRD schema. */
+export interface CelValidation {
+  rule: string;
+  message?: string;
+  messageExpression?: string;
+  fieldPath?: string;
 }
 
 /** One kind at one API version. */

@@ -1,0 +1,84 @@
+/**
+ * flux/reference-not-found: a reference (sourceRef, chart.spec.sourceRef, chartRef, providerRef, eventSources,
+ * Receiver resources, imageRepositoryRef, valuesFrom, substituteFrom, secretRef, certSecretRef,
+ * decryption.secretRef, kubeConfig.secretRef, serviceAccountName, ...) names nothing in the cluster scope of the
+ * referring object. dependsOn has its own rule (flux/depends-on-missing).
+ *
+ * Severity: a Flux object missing from the cluster that applies the referrer is an error; missing from the
+ * whole workspace, for an object no root reaches, a warning. Secrets, ConfigMaps and ServiceAccounts are often
+ * created outside git, so a missing one is information; so are the bootstrap `flux-system` source (made by
+ * `flux bootstrap` or the Flux Operator) and ExternalArtifacts (made by an ArtifactGenerator).
+ */
+import type { ObjectReference } from '../../index/references';
+import type { FluxDiagnostic, Severity } from '../../types';
+import type { DocFacts } from '../../workspace/facts';
+import type { Instance } from '../../workspace/model';
+import { closest } from '../../schema/validate';
+import { describeInstance, inCluster, type WorkspaceRuleContext } from './context';
+
+/** Kinds made by controllers rather than committed: a miss is information. */
+const MADE_OUTSIDE_GIT = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'ExternalArtifact']);
+
+const pathText = (path: ReadonlyArray<string | number>): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').slice(1).replace(/\.\[/g, '[');
+
+/** The namespace a reference points to from an instance: its own, else the referrer's effective one. */
+export function targetNamespace(ref: ObjectReference, inst: Instance): string | undefined {
+  return ref.namespaceExplicit ? ref.target.namespace : inst.namespace;
+}
+
+/** Why a reference found nothing, and what to do about it; undefined when it resolves. */
+export function missingReference(ctx: WorkspaceRuleContext, doc: DocFacts, ref: ObjectReference, inst: Instance): { message: string; severity: Severity; suggestion?: string } | undefined {
+  const { kind, name } = ref.target;
+  const ns = targetNamespace(ref, inst);
+  if (ctx.graph.resolve(kind, name, ns, inst.cluster).length > 0) return undefined;
+  const field = pathText(ref.path);
+  const want = `${kind} ${ns !== undefined ? `${ns}/` : ''}${name}`;
+  const elsewhere = ctx.graph.anywhere(kind, name);
+  let severity: Severity = inst.cluster ? 'error' : 'warning';
+  let hint: string;
+  let suggestion: string | undefined;
+  if (MADE_OUTSIDE_GIT.has(kind)) {
+    severity = 'information';
+    hint = kind === 'ExternalArtifact' ? 'it is not in the workspace (an ArtifactGenerator makes ExternalArtifacts in the cluster)'
+      : `it is not in the workspace; if it is created outside git (External Secrets, a Helm chart, ${kind === 'Secret' ? 'flux bootstrap, ' : ''}by hand), this is fine`;
+  } else if (name === 'flux-system' && (kind === 'GitRepository' || kind === 'OCIRepository')) {
+    severity = 'information';
+    hint = 'it is not in the workspace; flux bootstrap or the Flux Operator creates it in the cluster';
+  } else if (elsewhere.length > 0) {
+    const other = elsewhere[0]!;
+    const inNs = elsewhere.find((e) => e.cluster === inst.cluster && e.namespace !== ns);
+    if (inNs && inNs.namespace !== undefined) {
+      hint = `a ${kind} ${name} exists in namespace ${inNs.namespace}${inCluster(inNs)}: set ${field}.namespace: ${inNs.namespace}, or move the object`;
+    } else {
+      hint = `${describeInstance(other)} is defined in ${ctx.display(other.path)}${other.cluster ? `, which cluster ${other.cluster.name} applies` : ', which no Flux Kustomization applies'}`
+        + `${inst.cluster ? `, not in cluster ${inst.cluster.name}` : ''}`;
+    }
+  } else {
+    const names = new Set<string>();
+    for (const i of ctx.graph.instances) if (i.kind === kind && (inst.cluster === undefined || i.cluster === inst.cluster)) names.add(i.name);
+    suggestion = closest(name, [...names]);
+    hint = suggestion !== undefined ? `did you mean '${suggestion}'?` : `no ${kind} of that name is defined in the workspace; define it, or fix the name`;
+  }
+  const scope = inst.cluster ? ` in cluster ${inst.cluster.name}` : ' in the workspace';
+  return { severity, suggestion, message: `${field} refers to ${want}, which is not defined${scope}; ${hint}` };
+}
+
+export function referenceNotFound(ctx: WorkspaceRuleContext): FluxDiagnostic[] {
+  const out: FluxDiagnostic[] = [];
+  for (const doc of ctx.file.documents) {
+    if (!doc.isFlux || doc.refs.length === 0) continue;
+    const insts = ctx.instancesOf(doc);
+    for (const ref of doc.refs) {
+      if (ref.path.includes('dependsOn') || ref.optional) continue;
+      // Report once per reference: for the first instance that misses it (one cluster is enough to fail).
+      for (const inst of insts) {
+        const miss = missingReference(ctx, doc, ref, inst);
+        if (!miss) continue;
+        out.push(ctx.diag(doc, 'flux/reference-not-found', miss.severity, ref.nameRange, miss.message,
+          miss.suggestion !== undefined ? { suggestion: miss.suggestion } : undefined));
+        break;
+      }
+    }
+  }
+  return out;
+}

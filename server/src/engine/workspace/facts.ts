@@ -1,0 +1,437 @@
+/**
+ * File facts: the compact summary of one file that the fleet model works from. It is extracted from the parse
+ * the per-file analysis makes anyway, so the model never parses a file a second time and keeps no parse tree:
+ * identities, labels and annotations, references with their ranges, the plain value of Flux objects, the
+ * kustomize fields of a kustomization file, Secret/ConfigMap keys, and the `${VAR}` uses with their ranges.
+ * Ranges are stored as offsets and turned into positions through the file's LineIndex when a rule reports.
+ */
+import { isMap, isScalar, isSeq, Scalar, type Node, type Pair } from 'yaml';
+import type { FluxDocument, LineIndex, ParsedFile } from '../document';
+import { findReferences, type ObjectReference } from '../index/references';
+import { MAX_DEPTH } from '../document/nodes';
+import type { Range } from '../types';
+import { parseSopsConfig, type SopsConfig } from '../sops';
+
+/** `[keyStart, keyEnd, valueStart, valueEnd]` offsets of a field (key -1 for sequence items). */
+export type Span = [number, number, number, number];
+
+/** One `${VAR}` use in a scalar (an escaped `$${VAR}` is not one). */
+export interface VarUse {
+  name: string;
+  /** `${VAR:=default}` (or `${VAR:-default}`, `${VAR=default}`). */
+  hasDefault: boolean;
+  /** Offsets of the `${...}` text itself. */
+  start: number;
+  end: number;
+  /** Path of the scalar holding it. */
+  path: Array<string | number>;
+  /** The whole scalar's text, and whether it is written quoted (or as a block scalar). */
+  raw: string;
+  quoted: boolean;
+}
+
+/** One entry of a kustomize list (`resources`, `components`, a patch or generator file), with its range. */
+export interface KustomizeEntry {
+  value: string;
+  start: number;
+  end: number;
+}
+
+/** A kustomize selector (kustomize `target`, Flux `spec.patches[].target`). */
+export interface PatchTarget {
+  group?: string;
+  version?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  labelSelector?: string;
+  annotationSelector?: string;
+}
+
+/** A patch, inline or in a file, with an optional target. */
+export interface PatchFacts {
+  /** The inline patch text. */
+  text?: string;
+  /** The patch file, relative to the kustomization's folder. */
+  file?: KustomizeEntry;
+  target?: PatchTarget;
+  /** Where the patch is written (its list item). */
+  start: number;
+  end: number;
+}
+
+/** A ConfigMap or Secret that a configMapGenerator/secretGenerator makes. */
+export interface GeneratedObject {
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  namespace?: string;
+  /** The keys, when all are known (literals, `files` keys); undefined with `envs` files. */
+  keys?: string[];
+  /** The applied name gets a content hash suffix (no disableNameSuffixHash). */
+  hashed?: boolean;
+  start: number;
+  end: number;
+}
+
+/** The fields of a kustomize `kustomization.yaml` (kustomize.config.k8s.io Kustomization or Component). */
+export interface KustomizeFacts {
+  docIndex: number;
+  isComponent: boolean;
+  namespace?: string;
+  namePrefix?: string;
+  nameSuffix?: string;
+  resources: KustomizeEntry[];
+  components: KustomizeEntry[];
+  patches: PatchFacts[];
+  /** Files kustomize reads that are not manifests (generator files and envs, `crds`): they must exist. */
+  files: KustomizeEntry[];
+  generated: GeneratedObject[];
+}
+
+/** One YAML document of a file, as the model needs it. */
+export interface DocFacts {
+  index: number;
+  apiVersion?: string;
+  kind?: string;
+  group?: string;
+  version?: string;
+  isFlux: boolean;
+  /** A Flux kind the engine knows. */
+  knownKind: boolean;
+  name?: string;
+  /** metadata.namespace as written (the effective namespace is the model's business). */
+  namespace?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  start: number;
+  end: number;
+  /** The plain value of a Flux document (aliases and merge keys resolved), or undefined. */
+  value?: Record<string, unknown>;
+  /** Flux and config references (sourceRef, dependsOn, secretRef, ...), with their ranges. */
+  refs: ObjectReference[];
+  /** Spans of the fields below the root (`spec.path`, `spec.healthChecks.0.name`, ...); Flux documents only. */
+  spans: Map<string, Span>;
+  vars: VarUse[];
+  /** A SOPS-encrypted document (top-level `sops` map with a mac). */
+  sops: boolean;
+  /** The `sops` metadata block's plain value, for encrypted documents. */
+  sopsMeta?: Record<string, unknown>;
+  /** Offsets of the `sops` key of an encrypted document. */
+  sopsKey?: [number, number];
+  /** Secret: the keys of data/stringData; `plaintext` when they hold values that are not encrypted. */
+  secret?: { keys: string[]; plaintext: boolean; start: number; end: number };
+  /** ConfigMap: the keys of data/binaryData. */
+  configMapKeys?: string[];
+  /** ConfigMap: the string values of `data` (post-build substitution reads them), when small. */
+  configMapData?: Record<string, string>;
+  /** The document could not be parsed (YAML errors). */
+  broken: boolean;
+}
+
+export interface FileFacts {
+  path: string;
+  lineIndex: LineIndex;
+  documents: DocFacts[];
+  /** Set when the file is a kustomize kustomization file. */
+  kustomize?: KustomizeFacts;
+  /** The file holds a SOPS-encrypted document. */
+  sops: boolean;
+  /** A `.sops.yaml`: its creation rules. */
+  sopsConfig?: SopsConfig;
+}
+
+/** File names kustomize recognises for a kustomization (fluxcd/pkg and kustomize's konfig). */
+export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+export function isKustomizationFileName(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return KUSTOMIZATION_FILE_NAMES.includes(base);
+}
+
+/** Fields whose subtrees hold data, not structure: no spans are kept below them. */
+const DATA_FIELDS = new Set(['values', 'data', 'stringData', 'binaryData', 'status', 'sops']);
+/** Spans kept per document at most: enough for every field a cross-file rule reports on. */
+const MAX_SPANS = 600;
+
+const VAR = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[=-])[^}]*)?\}/g;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(v)) return out;
+  for (const [k, x] of Object.entries(v)) {
+    const s = str(x);
+    if (s !== undefined) out[k] = s;
+  }
+  return out;
+}
+
+function keyText(p: Pair): string | undefined {
+  return isScalar(p.key) ? String(p.key.value) : undefined;
+}
+
+const QUOTED: ReadonlySet<unknown> = new Set([Scalar.QUOTE_DOUBLE, Scalar.QUOTE_SINGLE, Scalar.BLOCK_LITERAL, Scalar.BLOCK_FOLDED]);
+
+/** Walks a document's AST once: spans of structural fields (Flux documents) and `${VAR}` uses (every document). */
+function walk(doc: FluxDocument, withSpans: boolean, withVars: boolean, spans: Map<string, Span>, vars: VarUse[]): void {
+  const visit = (node: Node | null, path: Array<string | number>, keyRange: [number, number] | undefined, depth: number, spanOn: boolean): void => {
+    if (!node || depth > MAX_DEPTH || (!spanOn && !withVars)) return;
+    if (spanOn && path.length > 0 && node.range && spans.size < MAX_SPANS) {
+      spans.set(path.join('.'), [keyRange?.[0] ?? -1, keyRange?.[1] ?? -1, node.range[0], node.range[1]]);
+    }
+    if (isMap(node)) {
+      for (const p of node.items) {
+        const k = keyText(p);
+        if (k === undefined) continue;
+        const kr = (p.key as Node | null)?.range;
+        const childSpans = spanOn && !(depth === 1 && DATA_FIELDS.has(k)) && !(depth === 0 && DATA_FIELDS.has(k));
+        visit(p.value as Node | null, [...path, k], kr ? [kr[0], kr[1]] : undefined, depth + 1, childSpans);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((it, i) => visit(it as Node | null, [...path, i], undefined, depth + 1, spanOn));
+    } else if (withVars && isScalar(node) && typeof node.value === 'string' && node.value.includes('${') && node.range) {
+      const source = node.source ?? node.value;
+      const quoted = QUOTED.has(node.type);
+      // Offsets inside the scalar are exact for plain and single-line quoted scalars; otherwise the scalar's range.
+      const exact = node.type === Scalar.PLAIN || ((node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) && !source.includes('\n'));
+      const base = node.range[0] + (node.type === Scalar.PLAIN ? 0 : 1);
+      for (const m of source.matchAll(VAR)) {
+        if (m[1] === '$') continue;
+        const at = m.index;
+        vars.push({
+          name: m[2]!, hasDefault: m[3] !== undefined,
+          start: exact ? base + at : node.range[0], end: exact ? base + at + m[0].length : node.range[1],
+          path: [...path], raw: node.value, quoted,
+        });
+      }
+    }
+  };
+  visit(doc.yaml.contents as Node | null, [], undefined, 0, withSpans);
+}
+
+function entries(list: unknown, node: Node | undefined): KustomizeEntry[] {
+  const out: KustomizeEntry[] = [];
+  if (!Array.isArray(list) || !isSeq(node)) return out;
+  node.items.forEach((it, i) => {
+    const v = list[i];
+    const r = (it as Node | null)?.range;
+    if (typeof v === 'string' && r) out.push({ value: v, start: r[0], end: r[1] });
+  });
+  return out;
+}
+
+function nodeAt(doc: FluxDocument, path: Array<string | number>): Node | undefined {
+  let n = doc.yaml.contents as Node | null | undefined;
+  for (const seg of path) {
+    if (isMap(n) && typeof seg === 'string') n = n.get(seg, true) as Node | undefined;
+    else if (isSeq(n) && typeof seg === 'number') n = n.items[seg] as Node | undefined;
+    else return undefined;
+  }
+  return n ?? undefined;
+}
+
+function spanOf(doc: FluxDocument, path: Array<string | number>): [number, number] {
+  const r = nodeAt(doc, path)?.range;
+  return r ? [r[0], r[1]] : [doc.startOffset, doc.startOffset];
+}
+
+function target(v: unknown): PatchTarget | undefined {
+  if (!isRecord(v)) return undefined;
+  const t: PatchTarget = {};
+  for (const k of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
+    const s = str(v[k]);
+    if (s !== undefined) t[k] = s;
+  }
+  return t;
+}
+
+/** Patches as kustomize lists them (`patches`, `patchesStrategicMerge`, `patchesJson6902`) or a Flux Kustomization does. */
+export function patchList(doc: FluxDocument, value: Record<string, unknown>, base: Array<string | number>): PatchFacts[] {
+  const out: PatchFacts[] = [];
+  const add = (field: string, item: unknown, i: number): void => {
+    const [start, end] = spanOf(doc, [...base, field, i]);
+    if (typeof item === 'string') {
+      // patchesStrategicMerge: a file path, or an inline patch (kustomize tells them apart by a newline).
+      if (item.includes('\n')) out.push({ text: item, start, end });
+      else out.push({ file: { value: item, start, end }, start, end });
+      return;
+    }
+    if (!isRecord(item)) return;
+    const p: PatchFacts = { start, end };
+    if (typeof item.patch === 'string') p.text = item.patch;
+    if (typeof item.path === 'string') {
+      const [ps, pe] = spanOf(doc, [...base, field, i, 'path']);
+      p.file = { value: item.path, start: ps, end: pe };
+    }
+    const t = target(item.target);
+    if (t) p.target = t;
+    if (p.text !== undefined || p.file !== undefined) out.push(p);
+  };
+  for (const field of ['patches', 'patchesStrategicMerge', 'patchesJson6902']) {
+    const list = value[field];
+    if (Array.isArray(list)) list.forEach((item, i) => add(field, item, i));
+  }
+  return out;
+}
+
+function generatorKey(spec: string): { key: string; file: string } {
+  const eq = spec.indexOf('=');
+  const file = eq >= 0 ? spec.slice(eq + 1) : spec;
+  const key = eq >= 0 ? spec.slice(0, eq) : file.slice(file.lastIndexOf('/') + 1);
+  return { key, file };
+}
+
+function kustomizeFacts(doc: FluxDocument, value: Record<string, unknown>): KustomizeFacts {
+  const at = (...path: Array<string | number>): Node | undefined => nodeAt(doc, path);
+  const facts: KustomizeFacts = {
+    docIndex: doc.index,
+    isComponent: value.kind === 'Component',
+    resources: [...entries(value.resources, at('resources')), ...entries(value.bases, at('bases'))],
+    components: entries(value.components, at('components')),
+    patches: patchList(doc, value, []),
+    files: entries(value.crds, at('crds')),
+    generated: [],
+  };
+  if (typeof value.namespace === 'string' && value.namespace !== '') facts.namespace = value.namespace;
+  if (typeof value.namePrefix === 'string' && value.namePrefix !== '') facts.namePrefix = value.namePrefix;
+  if (typeof value.nameSuffix === 'string' && value.nameSuffix !== '') facts.nameSuffix = value.nameSuffix;
+  const noHashAll = isRecord(value.generatorOptions) && value.generatorOptions.disableNameSuffixHash === true;
+  for (const [field, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+    const gens = value[field];
+    if (!Array.isArray(gens)) continue;
+    gens.forEach((g, gi) => {
+      if (!isRecord(g) || typeof g.name !== 'string') return;
+      const keys: string[] = [];
+      let known = true;
+      if (Array.isArray(g.literals)) for (const l of g.literals) if (typeof l === 'string') keys.push(l.slice(0, Math.max(0, l.indexOf('='))));
+      const fileNode = at(field, gi, 'files');
+      const envsNode = at(field, gi, 'envs');
+      const envNode = at(field, gi, 'env');
+      for (const e of entries(g.files, fileNode)) {
+        const { key, file } = generatorKey(e.value);
+        keys.push(key);
+        facts.files.push({ value: file, start: e.start, end: e.end });
+      }
+      const envs = [...entries(g.envs, envsNode)];
+      if (typeof g.env === 'string' && envNode?.range) envs.push({ value: g.env, start: envNode.range[0], end: envNode.range[1] });
+      for (const e of envs) {
+        known = false;
+        facts.files.push(e);
+      }
+      const [start, end] = spanOf(doc, [field, gi]);
+      // With a hash suffix the applied name is `<name>-<hash>`; kustomize rewrites the references it knows (and
+      // those a `configurations:` nameReference teaches it, as Flux examples do for valuesFrom), so the object is
+      // referable by its base name either way.
+      const gen: GeneratedObject = { kind, name: g.name, start, end };
+      if (!noHashAll && !(isRecord(g.options) && g.options.disableNameSuffixHash === true)) gen.hashed = true;
+      if (known) gen.keys = keys;
+      if (typeof g.namespace === 'string') gen.namespace = g.namespace;
+      facts.generated.push(gen);
+    });
+  }
+  return facts;
+}
+
+function secretFacts(doc: FluxDocument, value: Record<string, unknown>): DocFacts['secret'] {
+  const keys: string[] = [];
+  let plaintext = false;
+  for (const field of ['data', 'stringData']) {
+    const d = value[field];
+    if (!isRecord(d)) continue;
+    for (const [k, v] of Object.entries(d)) {
+      keys.push(k);
+      // ENC[...] is encrypted; a value that is only a `${VAR}` comes from post-build substitution.
+      if (typeof v === 'string' && v !== '' && !/^ENC\[.*\]$/s.test(v) && !/^\$\{[^}]+\}$/.test(v.trim())) plaintext = true;
+    }
+  }
+  const at = nodeAt(doc, ['stringData']) ?? nodeAt(doc, ['data']);
+  const parent = (doc.yaml.contents as Node | null);
+  const key = isMap(parent) ? parent.items.find((p) => keyText(p) === 'stringData' || keyText(p) === 'data') : undefined;
+  const kr = (key?.key as Node | null | undefined)?.range ?? at?.range;
+  return { keys, plaintext, start: kr?.[0] ?? doc.startOffset, end: kr?.[1] ?? doc.startOffset };
+}
+
+/** The facts of one parsed file, keyed by its path in the model. */
+export function extractFacts(file: ParsedFile, path: string): FileFacts {
+  const facts: FileFacts = { path, lineIndex: file.lineIndex, documents: [], sops: false };
+  const isKustomizeFile = isKustomizationFileName(path);
+  for (const doc of file.documents) {
+    const broken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+    const d: DocFacts = {
+      index: doc.index, isFlux: doc.isFlux, knownKind: doc.kindInfo !== undefined, labels: {}, annotations: {},
+      start: doc.startOffset, end: doc.endOffset, refs: [], spans: new Map(), vars: [], sops: false, broken,
+    };
+    if (doc.apiVersion !== undefined) d.apiVersion = doc.apiVersion;
+    if (doc.kind !== undefined) d.kind = doc.kind;
+    if (doc.group !== undefined) d.group = doc.group;
+    if (doc.version !== undefined) d.version = doc.version;
+    if (doc.name !== undefined) d.name = doc.name;
+    if (doc.namespace !== undefined) d.namespace = doc.namespace;
+    facts.documents.push(d);
+    if (doc.partial) continue;
+    const hasVars = file.text.slice(doc.startOffset, doc.endOffset).includes('${');
+    const contents = doc.yaml.contents as Node | null;
+    if (!isMap(contents)) continue;
+    const value = doc.value();
+    if (!isRecord(value)) continue;
+    const meta = value.metadata;
+    if (isRecord(meta)) {
+      d.labels = stringMap(meta.labels);
+      d.annotations = stringMap(meta.annotations);
+    }
+    if (isRecord(value.sops) && value.sops.mac !== undefined) {
+      d.sops = true;
+      d.sopsMeta = value.sops;
+      facts.sops = true;
+      const pair = contents.items.find((p) => keyText(p) === 'sops');
+      const kr = (pair?.key as Node | null | undefined)?.range;
+      if (kr) d.sopsKey = [kr[0], kr[1]];
+    }
+    if (doc.isFlux || doc.group === 'fluxcd.controlplane.io') {
+      d.value = value;
+    }
+    if (doc.isFlux) {
+      d.refs = findReferences(file, doc, { config: true });
+    }
+    if (doc.isFlux || hasVars) walk(doc, doc.isFlux, hasVars, d.spans, d.vars);
+    if (!doc.isFlux && doc.apiVersion === 'v1' && doc.kind === 'Secret') d.secret = secretFacts(doc, value);
+    if (!doc.isFlux && doc.apiVersion === 'v1' && doc.kind === 'ConfigMap') {
+      d.configMapKeys = [...Object.keys(isRecord(value.data) ? value.data : {}), ...Object.keys(isRecord(value.binaryData) ? value.binaryData : {})];
+      const data = stringMap(value.data);
+      if (Object.values(data).every((x) => x.length <= 4096)) d.configMapData = data;
+    }
+    const isKustomizeDoc = (doc.group === 'kustomize.config.k8s.io' && (doc.kind === 'Kustomization' || doc.kind === 'Component'))
+      || (isKustomizeFile && doc.apiVersion === undefined && doc.kind === undefined);
+    if (isKustomizeFile && isKustomizeDoc && facts.kustomize === undefined) facts.kustomize = kustomizeFacts(doc, value);
+  }
+  if (path.endsWith('/.sops.yaml') || path === '.sops.yaml') facts.sopsConfig = parseSopsConfig(file.text);
+  if (isKustomizeFile && facts.kustomize === undefined && file.documents.length <= 1 && !file.fatal) {
+    // An empty kustomization.yaml is still a kustomization (with nothing in it).
+    facts.kustomize = { docIndex: 0, isComponent: false, resources: [], components: [], patches: [], files: [], generated: [] };
+  }
+  return facts;
+}
+
+/** The range of offsets in a file. */
+export function rangeIn(facts: FileFacts, start: number, end: number): Range {
+  return facts.lineIndex.range(start, end);
+}
+
+/** The value range of a field of a document (`spec.path`), or its key range with `part: 'key'`; undefined when absent. */
+export function spanRange(facts: FileFacts, doc: DocFacts, path: string, part: 'key' | 'value' = 'value'): Range | undefined {
+  const s = doc.spans.get(path);
+  if (!s) return undefined;
+  return part === 'key' && s[0] >= 0 ? facts.lineIndex.range(s[0], s[1]) : facts.lineIndex.range(s[2], s[3]);
+}
+
+/** The range of a document's `kind` value (or its start), for diagnostics about the whole object. */
+export function docRange(facts: FileFacts, doc: DocFacts): Range {
+  return spanRange(facts, doc, 'metadata.name') ?? spanRange(facts, doc, 'kind') ?? facts.lineIndex.range(doc.start, doc.start);
+}

@@ -1,0 +1,301 @@
+/**
+ * `npm run test:e2e`: the packaged extension in a real editor (code-server, driven through Debian's chromium with
+ * playwright-core), against the fixture API server and its Flux controller simulator. One screenshot per scenario
+ * in test/e2e/artifacts/ (gitignored), and one named *-FAILED.png at a failure. Every wait is on a condition of the
+ * page or of the files; none is a fixed sleep.
+ *
+ * The tools are installed by test/e2e/install.sh on the first run (cached outside the clone, keyed by version);
+ * the .vsix must exist (npm run package). FW_E2E_KEEP=1 keeps the browser's last page on failure for a look.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureTools, launchBrowser, startEditor, startFixture, type Browser, type Editor, type Fixture, type Page } from './harness';
+
+const ARTIFACTS = process.env.FW_E2E_ARTIFACTS ?? path.join(__dirname, 'artifacts');
+const STEP_MS = 60_000;
+
+let tools: string;
+let fixture: Fixture;
+let editor: Editor;
+let browser: Browser;
+let page: Page;
+let shots = 0;
+
+/** Polls `fn` until it returns a value other than undefined/false (a wait on a condition, with a deadline). */
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = STEP_MS): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}${last ? ` (${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function shot(name: string): Promise<void> {
+  const file = path.join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file }).catch(() => undefined);
+}
+
+/** Runs a scenario; a failure leaves a *-FAILED.png screenshot beside the others. */
+function scenario(name: string, fn: () => Promise<void>): void {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  it(name, { timeout: 3 * STEP_MS }, async () => {
+    try {
+      await fn();
+      await shot(slug);
+    } catch (err) {
+      await shot(`${slug}-FAILED`);
+      throw err;
+    }
+  });
+}
+
+const text = (s: string): string => s.replace(/\u00a0/g, ' ');
+
+/** Runs a command from the palette: waits for its row, runs it, waits for the palette to close. */
+async function command(label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await page.keyboard.type(label);
+  await until(`the palette row "${label}"`, async () => {
+    const rows = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+    return rows.length > 0 && text(rows[0]!).includes(label);
+  });
+  await page.keyboard.press('Enter');
+  await until('the palette to close', async () => !(await page.locator('.quick-input-widget .quick-input-list').first().isVisible()));
+}
+
+/** Puts the cursor at the start of a 1-based line of the active editor (Go to Line). */
+async function gotoLine(line: number): Promise<void> {
+  await page.keyboard.press('Control+g');
+  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible' });
+  await page.keyboard.type(String(line));
+  await until('Go to Line to take the number', async () => {
+    const rows = await page.locator('.quick-input-widget .quick-input-message, .quick-input-widget .monaco-list-row').allInnerTexts();
+    return rows.some((r) => r.includes(String(line)));
+  });
+  await page.keyboard.press('Enter');
+  await until('Go to Line to close', async () => !(await page.locator('.quick-input-widget .quick-input-box input').isVisible()));
+}
+
+/** Opens a workspace file from the Explorer view (file quick-open needs a ripgrep that code-server may lack). */
+async function openFile(relative: string): Promise<void> {
+  await command('View: Show Explorer');
+  const parts = relative.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${parts[i]}"], .explorer-folders-view .monaco-list-row:has-text("${parts[i]}")`).first();
+    await row.waitFor({ state: 'visible' });
+    const expanded = await row.getAttribute('aria-expanded');
+    if (i < parts.length - 1 && expanded === 'true') continue;
+    await row.click();
+  }
+  const name = parts[parts.length - 1]!;
+  await until(`the editor of ${name} (window title)`, async () => (await page.title()).startsWith(`${name} `));
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+}
+
+async function save(file: string, before: string): Promise<string> {
+  await page.keyboard.press('Control+s');
+  return until(`${path.basename(file)} saved to disk`, async () => {
+    const now = fs.readFileSync(file, 'utf8');
+    return now !== before ? now : undefined;
+  });
+}
+
+async function problems(): Promise<string[]> {
+  return (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map(text);
+}
+
+async function fluxTreeRows(): Promise<string[]> {
+  return (await page.locator('.pane-body .monaco-list-row, [id="workbench.view.extension.fluxWorkbench"] .monaco-list-row').allInnerTexts()).map(text);
+}
+
+const MISTAKES = 'apps/mistakes/mistakes.yaml';
+const EDITED = ['completion.yaml', 'enter.yaml', 'quickfix.yaml'];
+
+describe('Flux Workbench in code-server (e2e)', { timeout: 15 * 60_000 }, () => {
+  before(async () => {
+    fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    tools = ensureTools();
+    fixture = await startFixture();
+    editor = await startEditor(tools, fixture.server.kubeconfigPath);
+    // The editing scenarios each edit their own copy of the file of mistakes (no revert between scenarios).
+    for (const f of EDITED) fs.copyFileSync(path.join(editor.workspace, MISTAKES), path.join(editor.workspace, 'apps/mistakes', f));
+    browser = await launchBrowser(tools);
+    page = await browser.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(editor.url);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 90_000 });
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await editor?.stop().catch(() => undefined);
+    await fixture?.stop().catch(() => undefined);
+    console.log(`e2e screenshots: ${ARTIFACTS}`);
+  });
+
+  const file = (name: string): string => path.join(editor.workspace, 'apps/mistakes', name);
+
+  scenario('the extension activates with no error notification', async () => {
+    await openFile(MISTAKES);
+    // The language server answered: the status bar counts the file's problems.
+    await until('problems counted in the status bar', async () => {
+      const t = text(await page.locator('.statusbar-item[id="status.problems"]').first().innerText());
+      return /[1-9]/.test(t);
+    });
+    await page.locator('.activitybar .action-item [aria-label^="Flux"], .activitybar [aria-label^="Flux"]').first().waitFor({ state: 'visible' });
+    const errors = await page.locator('.notification-toast:has(.codicon-error), .notification-toast:has(.codicon-notifications-error)').allInnerTexts();
+    assert.deepEqual(errors, [], 'an error notification is shown');
+  });
+
+  scenario('the Problems panel lists the mistakes of the file', async () => {
+    await command('View: Focus Problems (Errors, Warnings, Infos)');
+    const rows = await until('the mistakes in the Problems panel', async () => {
+      const r = await problems();
+      return r.some((x) => /intervall/.test(x)) && r.some((x) => /5 minutes|Go duration/.test(x)) ? r : undefined;
+    });
+    assert.ok(rows.some((r) => /v2beta1/.test(r)), rows.join('\n'));
+  });
+
+  scenario('the Problems panel lists cross-file problems of files that were never opened', async () => {
+    await command('View: Focus Problems (Errors, Warnings, Infos)');
+    // fleet/ (never opened here) holds one mistake per cross-file rule; the workspace scan publishes them all.
+    // The list is virtualized: filter it to the fleet's cluster folder so its rows are rendered.
+    const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    await filter.fill('clusters/staging');
+    try {
+      const rows = await until('the fleet folder\'s problems in the Problems panel', async () => {
+        const r = await problems();
+        return r.some((x) => /does not exist in this repository/.test(x)) && r.some((x) => /dependsOn forms a cycle/.test(x)) ? r : undefined;
+      });
+      assert.ok(rows.some((r) => /depends on Kustomization flux-system\/databases/.test(r)), rows.join('\n'));
+      await shot('fleet-problems-filtered');
+    } finally {
+      await filter.fill('');
+    }
+  });
+
+  scenario('hover on spec.url shows the field, its type and the documentation link', async () => {
+    await gotoLine(9);
+    await page.locator('.monaco-editor .view-line span:has-text("url")').first().hover();
+    const hover = await until('the hover on spec.url', async () => (await page.locator('.monaco-hover:visible').allInnerTexts()).map(text).find((t) => /spec\.url/.test(t)));
+    assert.match(hover, /string/);
+  });
+
+  scenario('Ctrl+Space under spec offers the missing required interval first', async () => {
+    await openFile('apps/mistakes/completion.yaml');
+    await gotoLine(9);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+Space');
+    const rows = await until('completion items', async () => {
+      const r = (await page.locator('.suggest-widget.visible .monaco-list-row').allInnerTexts()).map(text);
+      return r.length > 3 ? r : undefined;
+    });
+    assert.match(rows[0]!, /^interval\b/, rows.slice(0, 5).join(' | '));
+    await shot('completion-list');
+    await page.keyboard.press('Escape');
+    await page.locator('.suggest-widget.visible').waitFor({ state: 'hidden' });
+    await page.keyboard.press('Control+z'); // back to the saved text: the editor is not dirty
+    await until('the completion.yaml editor to be clean', async () => !(await page.locator('.tabs-container .tab.active.dirty').count()));
+  });
+
+  scenario('Enter twice on a new line inserts two newlines, not a suggestion', async () => {
+    const f = file('enter.yaml');
+    const original = fs.readFileSync(f, 'utf8');
+    await openFile('apps/mistakes/enter.yaml');
+    await gotoLine(9);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('# end of spec');
+    const saved = await save(f, original);
+    const lines = original.split('\n');
+    // Exactly the two newlines and the comment (auto-indented), nothing else.
+    const expected = [...lines.slice(0, 9), '', '  # end of spec', ...lines.slice(9)].join('\n');
+    assert.equal(saved.split('\n').map((l) => l.trimEnd()).join('\n'), expected);
+  });
+
+  scenario('the quick fix from the light bulb renames intervall and clears its diagnostic', async () => {
+    const f = file('quickfix.yaml');
+    const original = fs.readFileSync(f, 'utf8');
+    // Only this file open: the Problems panel then lists its diagnostics alone.
+    await command('View: Close All Editors');
+    await until('all editors closed', async () => (await page.locator('.tabs-container .tab').count()) === 0);
+    await openFile('apps/mistakes/quickfix.yaml');
+    await command('View: Focus Problems (Errors, Warnings, Infos)');
+    const inFile = async (): Promise<string[]> => (await problems()).filter((r) => /intervall/.test(r));
+    await until('the intervall diagnostic', async () => (await inFile()).length > 0);
+    const count = (await inFile()).length;
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await gotoLine(8);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    const bulb = page.locator('.lightBulbWidget, .codicon-light-bulb, .codicon-lightbulb-autofix').first();
+    await bulb.waitFor({ state: 'visible' });
+    await shot('light-bulb');
+    await bulb.click();
+    const item = page.locator('.action-widget .monaco-list-row:has-text("Change \'intervall\' to \'interval\'")').first();
+    await item.waitFor({ state: 'visible' });
+    await shot('quick-fix-menu');
+    await item.click();
+    await until('the intervall diagnostic of this file to clear', async () => (await inFile()).length < count);
+    const saved = await save(f, original);
+    assert.equal(saved, original.replace('  intervall: 5m', '  interval: 5m'));
+  });
+
+  scenario('the Flux view shows the cluster tree', async () => {
+    await command('Flux: Focus on Cluster View');
+    const rows = await until('Kustomization "infrastructure" in the Flux tree', async () => {
+      const r = await fluxTreeRows();
+      return r.some((x) => /Kustomizations/.test(x)) && r.some((x) => /infrastructure/.test(x)) ? r : undefined;
+    });
+    assert.ok(rows.some((r) => /Sources/.test(r)), rows.join(' | '));
+    const status = await page.locator('.statusbar-item:has-text("fake")').allInnerTexts();
+    assert.ok(status.length > 0, 'no status-bar item for the context "fake"');
+  });
+
+  scenario('Reconcile from the context menu reconciles the Kustomization', async () => {
+    const before = fixture.server.get({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' }, 'flux-system', 'infrastructure');
+    const handledBefore = (before?.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt;
+    await page.locator('.monaco-list-row:has-text("infrastructure")').first().click({ button: 'right' });
+    const item = page.locator('.context-view .action-label:text-is("Reconcile")').first();
+    await item.waitFor({ state: 'visible' });
+    await shot('context-menu');
+    await item.click();
+    const toast = await until('the reconcile result notification', async () => (await page.locator('.notification-toast').allInnerTexts())
+      .map(text).find((t) => /Kustomization flux-system\/infrastructure/.test(t) && !/^Reconcile Kustomization/.test(t)), 2 * STEP_MS);
+    assert.doesNotMatch(toast, /fail|error|timed out/i);
+    const after = fixture.server.get({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' }, 'flux-system', 'infrastructure');
+    const handledAfter = (after?.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt;
+    assert.ok(handledAfter && handledAfter !== handledBefore, `lastHandledReconcileAt ${handledBefore} -> ${handledAfter}`);
+  });
+
+  // The watch error rows are what the explorer shows today when the API server goes away; greying the objects and the
+  // status bar (the explorer's "honest state") belongs to the cluster explorer's own issue.
+  scenario('stopping the API server shows the watch errors in the tree, and restarting it clears them', async () => {
+    const errorRows = async (): Promise<string[]> => (await fluxTreeRows()).filter((r) => /^Error\b/.test(r.trim()) && /watch/.test(r));
+    assert.deepEqual(await errorRows(), [], 'error rows before the API server stops');
+    await fixture.server.down();
+    try {
+      await until('watch error rows in the Flux tree', async () => (await errorRows()).length > 0, 2 * STEP_MS);
+      await shot('api-server-down');
+    } finally {
+      await fixture.server.up();
+    }
+    await until('the watch error rows to clear once the API server is back', async () => (await errorRows()).length === 0, 2 * STEP_MS);
+    assert.ok((await fluxTreeRows()).some((r) => /infrastructure/.test(r)));
+  });
+});
