@@ -6,7 +6,7 @@ import { FLUX_KINDS } from '../../server/src/engine/kinds';
 
 export type Rand = () => number;
 
-/** mulberry32: a small deterministic PRNG. */
+/** mulberry32: a small seeded PRNG (the fuzzer, the bench's fleet and the bad-input tests share it). */
 export function prng(seed: number): Rand {
   let a = seed >>> 0;
   return () => {
