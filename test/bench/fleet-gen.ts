@@ -11,21 +11,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { prng as rng } from '../fuzz/mutate';
 
 export interface FleetFile { path: string; text: string }
 export interface Fleet { files: FleetFile[]; fluxDocs: number; plainDocs: number; bytes: number }
 
-/** A small deterministic PRNG (mulberry32): the fleet never depends on Math.random. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ENC = (r: () => number, n: number): string => {
   const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -8,21 +8,11 @@ import assert from 'node:assert/strict';
 import { FluxEngine } from '../../server/src/engine/engine';
 import { MAX_DIAGNOSTICS } from '../../server/src/engine/analyze';
 import type { FluxDiagnostic, Position } from '../../server/src/engine/types';
+import { prng } from '../fuzz/mutate';
 
 const HANG_GUARD = { timeout: 600_000 };
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);
 
-/** mulberry32: a small seeded PRNG, so a failing input can be reproduced from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(seed: number, n: number): Buffer {
   const r = prng(seed);

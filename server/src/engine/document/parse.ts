@@ -608,6 +608,8 @@ function parseHuge(
 
 /** Files being edited whose parse is kept (the ones edited most recently). */
 const EDITED_LIMIT = 8;
+/** Text bytes of the files whose parse is kept, besides the one parsed last (see parseFileSteps). */
+const CACHE_TEXT_BYTES = 1024 * 1024;
 
 interface CacheEntry {
   /** The text parsed (a huge file's ParsedFile holds a reduced text). */
@@ -663,6 +665,14 @@ export function* parseFileSteps(text: string, opts: { uri?: string; version?: nu
   cache.delete(uri);
   cache.set(uri, { source: text, file, edited, chunks });
   while (cache.size > EDITED_LIMIT + 1) cache.delete(cache.keys().next().value as string);
+  // A byte budget too: the trees of a few big files would take gigabytes (a tree is ~100 times its text).
+  let bytes = 0;
+  for (const e of cache.values()) bytes += e.source.length;
+  for (const [u, e] of cache) {
+    if (bytes <= CACHE_TEXT_BYTES || u === uri) continue;
+    cache.delete(u);
+    bytes -= e.source.length;
+  }
   return file;
 }
 
