@@ -21,6 +21,24 @@ const MADE_OUTSIDE_GIT = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'Exte
 
 const pathText = (path: ReadonlyArray<string | number>): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').slice(1).replace(/\.\[/g, '[');
 
+/** Names of each kind per cluster ('' for the whole workspace), per derived graph: the did-you-mean candidates. */
+const nameIndex = new WeakMap<object, Map<string, string[]>>();
+
+function namesOf(ctx: WorkspaceRuleContext, kind: string, cluster: Instance['cluster']): string[] {
+  let idx = nameIndex.get(ctx.graph);
+  if (!idx) {
+    const sets = new Map<string, Set<string>>();
+    const add = (k: string, n: string): void => { let set = sets.get(k); if (!set) sets.set(k, (set = new Set())); set.add(n); };
+    for (const i of ctx.graph.instances) {
+      add(`${i.kind}@`, i.name);
+      if (i.cluster) add(`${i.kind}@${i.cluster.id}`, i.name);
+    }
+    idx = new Map([...sets].map(([k, v]) => [k, [...v]]));
+    nameIndex.set(ctx.graph, idx);
+  }
+  return idx.get(`${kind}@${cluster?.id ?? ''}`) ?? [];
+}
+
 /** The namespace a reference points to from an instance: its own, else the referrer's effective one. */
 export function targetNamespace(ref: ObjectReference, inst: Instance): string | undefined {
   return ref.namespaceExplicit ? ref.target.namespace : inst.namespace;
@@ -54,9 +72,7 @@ export function missingReference(ctx: WorkspaceRuleContext, doc: DocFacts, ref: 
         + `${inst.cluster ? `, not in cluster ${inst.cluster.name}` : ''}`;
     }
   } else {
-    const names = new Set<string>();
-    for (const i of ctx.graph.instances) if (i.kind === kind && (inst.cluster === undefined || i.cluster === inst.cluster)) names.add(i.name);
-    suggestion = closest(name, [...names]);
+    suggestion = closest(name, namesOf(ctx, kind, inst.cluster));
     hint = suggestion !== undefined ? `did you mean '${suggestion}'?` : `no ${kind} of that name is defined in the workspace; define it, or fix the name`;
   }
   const scope = inst.cluster ? ` in cluster ${inst.cluster.name}` : ' in the workspace';
