@@ -19,20 +19,14 @@ import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, type DocFacts, type 
 import { parsePatchText, patchesOfValue, selects, type ParsedPatch, type PatchSubject } from './patches';
 
 /** One object as the model sees it, once per place it is applied (an unreached document has one free instance). */
-export interface Instance {
+export interface Instance extends PatchSubject {
   /** Unique id: `path#doc@cluster/applier`. */
   id: string;
   path: string;
   doc: number;
   apiVersion: string;
-  group: string;
-  version: string;
-  kind: string;
-  name: string;
   /** The effective namespace (FLUX-FACTS §9); undefined when it cannot be known. */
   namespace?: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
   /** The Flux Kustomization instance that applies it (undefined for roots and unreached objects). */
   appliedBy?: Instance;
   /** The cluster (root) it belongs to; undefined when no root reaches it. */
