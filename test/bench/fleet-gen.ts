@@ -5,7 +5,10 @@
  * plain manifests (Namespaces, ConfigMaps, ClusterIssuers); apps/base and apps/<cluster> overlays with
  * HelmReleases carrying 20-150-line values, kustomization.yaml files, SOPS-encrypted Secrets, image automation,
  * notification Alerts/Providers/Receivers, and plain Deployments and Services beside them. Every Flux kind
- * appears. The fleet is clean: the engine reports nothing on it (the bench checks).
+ * appears. Three clusters share the infrastructure and split the teams' apps; each folder has a kustomization.yaml
+ * listing its files. The fleet is valid: every reference resolves in its cluster and every kustomize entry exists,
+ * so the engine reports no error or warning on it (test/engine/fleet-gen.test.ts), only the information that the
+ * bootstrap/hand-made Secrets (flux-system, sops-age, slack-url, webhook-token) are not in git.
  *
  * Deterministic: the same `fluxDocs` gives the same files.
  */
@@ -54,9 +57,15 @@ export function generateFleet(fluxDocs = 5000, seed = 1): Fleet {
     flux += fluxCount;
     plain += docs.length - fluxCount;
   };
-  const clusters = Math.max(2, Math.round(fluxDocs / 1000));
+  // A fixed number of clusters, as fleets have (staging, production, a region or two): every cluster applies the
+  // shared infrastructure, and the teams' apps are split between them, so the applied objects grow linearly with
+  // `fluxDocs` (a cluster count that grew with the fleet made the infrastructure instances grow quadratically).
+  const clusters = 3;
+  const TEAMS = 23;
+  const appSecrets: string[][] = Array.from({ length: clusters }, () => []);
   for (let c = 0; c < clusters; c++) {
     const cl = `cluster-${c}`;
+    add(`clusters/${cl}/cluster-vars.yaml`, [`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  cluster_region: eu-west-${c + 1}\n  cluster_env: ${c === 0 ? 'staging' : 'production'}\n`], 0);
     add(`clusters/${cl}/flux-system/gotk-sync.yaml`, [
       `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m0s\n  ref:\n    branch: main\n  secretRef:\n    name: flux-system\n  url: ssh://git@github.com/example/fleet\n`,
       `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m0s\n  path: ./clusters/${cl}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`,
@@ -69,10 +78,15 @@ export function generateFleet(fluxDocs = 5000, seed = 1): Fleet {
       `apiVersion: notification.toolkit.fluxcd.io/v1\nkind: Receiver\nmetadata:\n  name: github\n  namespace: flux-system\nspec:\n  type: github\n  events:\n    - ping\n    - push\n  secretRef:\n    name: webhook-token\n  resources:\n    - apiVersion: source.toolkit.fluxcd.io/v1\n      kind: GitRepository\n      name: flux-system\n`,
     ], 3);
   }
+  // The team chart repositories the apps' HelmReleases use (flux-system, applied by infra-controllers).
+  add('infrastructure/controllers/team-charts.yaml', Array.from({ length: TEAMS }, (_, t) => `apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: team-${t}-charts\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://charts.example.com/team-${t}\n`), TEAMS);
   // Infrastructure: controllers (HelmRepository + HelmRelease + Namespace), sources of every kind.
+  const controllerFiles: string[] = [];
+  const configFiles: string[] = [];
   let i = 0;
   while (flux < fluxDocs * 0.3) {
     const n = `ctrl-${i}`;
+    controllerFiles.push(`${n}.yaml`);
     add(`infrastructure/controllers/${n}.yaml`, [
       `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${n}\n  labels:\n    toolkit.fluxcd.io/tenant: platform\n`,
       `apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: ${n}\n  namespace: ${n}\nspec:\n  interval: 24h\n  url: https://charts.example.com/${n}\n`,
@@ -84,22 +98,23 @@ export function generateFleet(fluxDocs = 5000, seed = 1): Fleet {
           : `apiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmChart\nmetadata:\n  name: ${n}-chart\n  namespace: ${n}\nspec:\n  interval: 10m\n  chart: ${n}\n  version: "2.x"\n  sourceRef:\n    kind: HelmRepository\n    name: ${n}\n`,
     ], 3);
     if (i % 4 === 0) {
+      configFiles.push(`${n}-config.yaml`);
       add(`infrastructure/configs/${n}-config.yaml`, [
         `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}-settings\n  namespace: ${n}\ndata:\n  LOG_LEVEL: info\n  REGION: eu-west-1\n  config.yaml: |\n    server:\n      port: 8080\n      timeout: 30s\n    features:\n      - alpha\n      - beta\n`,
         `apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: ${n}-issuer\nspec:\n  acme:\n    server: https://acme-v02.api.letsencrypt.org/directory\n    email: ops@example.com\n    privateKeySecretRef:\n      name: ${n}-account-key\n    solvers:\n      - http01:\n          ingress:\n            class: nginx\n`,
       ], 0);
-      files.push({ path: `infrastructure/controllers/${n}/kustomization.yaml`, text: `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${n}\nresources:\n  - ../${n}.yaml\n` });
     }
     i++;
   }
   // Apps: base HelmRelease + values, overlays per cluster, SOPS secrets, image automation, plain manifests.
+  const teamFiles: string[][] = Array.from({ length: TEAMS }, () => []);
   let a = 0;
   let pending: { docs: string[]; flux: number } | undefined;
   while (flux < fluxDocs) {
     const n = `app-${a}`;
-    const team = `team-${a % 23}`;
+    const team = `team-${a % TEAMS}`;
     const docs = [
-      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${n}\n  namespace: ${team}\nspec:\n  releaseName: ${n}\n  interval: 50m\n  timeout: 5m\n  chart:\n    spec:\n      chart: ${n}\n      version: ">=1.0.0 <2.0.0"\n      sourceRef:\n        kind: HelmRepository\n        name: ${team}-charts\n        namespace: flux-system\n  install:\n    remediation:\n      retries: 3\n  upgrade:\n    remediation:\n      retries: 3\n      remediateLastFailure: true\n  driftDetection:\n    mode: enabled\n${a > 0 && a % 5 !== 0 ? `  dependsOn:\n    - name: app-${a - 1}\n      namespace: team-${(a - 1) % 23}\n` : ''}${values(r, 20 + Math.floor(r() * 130), n)}`,
+      `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${n}\n  namespace: ${team}\nspec:\n  releaseName: ${n}\n  interval: 50m\n  timeout: 5m\n  chart:\n    spec:\n      chart: ${n}\n      version: ">=1.0.0 <2.0.0"\n      sourceRef:\n        kind: HelmRepository\n        name: ${team}-charts\n        namespace: flux-system\n  install:\n    remediation:\n      retries: 3\n  upgrade:\n    remediation:\n      retries: 3\n      remediateLastFailure: true\n  driftDetection:\n    mode: enabled\n${a >= 2 * TEAMS && a % 5 !== 0 ? `  dependsOn:\n    - name: app-${a - 2 * TEAMS}\n      namespace: ${team}\n` : ''}${values(r, 20 + Math.floor(r() * 130), n)}`,
       `apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata:\n  name: ${n}\n  namespace: ${team}\nspec:\n  image: ghcr.io/example/${n}\n  interval: 5m\n`,
       `apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata:\n  name: ${n}\n  namespace: ${team}\nspec:\n  imageRepositoryRef:\n    name: ${n}\n  policy:\n    semver:\n      range: ">=1.0.0"\n`,
       `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${n}\n  namespace: ${team}\nspec:\n  selector:\n    app: ${n}\n  ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n`,
@@ -109,23 +124,40 @@ export function generateFleet(fluxDocs = 5000, seed = 1): Fleet {
       docs.push(`apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageUpdateAutomation\nmetadata:\n  name: ${n}\n  namespace: ${team}\nspec:\n  interval: 30m\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system\n  git:\n    checkout:\n      ref:\n        branch: main\n    commit:\n      author:\n        email: fluxcdbot@example.com\n        name: fluxcdbot\n      messageTemplate: "chore: update images"\n    push:\n      branch: main\n  update:\n    path: ./apps/${team}\n    strategy: Setters\n`);
       fluxHere++;
     }
-    // Two apps per release file, as teams group them; a kustomization.yaml per folder of four.
+    // Two apps per release file, as teams group them, in the second one's team folder; an app depends on the app
+    // 2 x TEAMS before it, which lives in the same folder and namespace (so on the same cluster).
     if (a % 2 === 0) {
       pending = { docs, flux: fluxHere };
     } else {
+      teamFiles[a % TEAMS]!.push(`app-${a - 1}-${a}.yaml`);
       add(`apps/base/${team}/app-${a - 1}-${a}.yaml`, [...pending!.docs, ...docs], pending!.flux + fluxHere);
       pending = undefined;
     }
-    if (a % 4 === 0) files.push({ path: `apps/base/${team}/kustomization-${a}/kustomization.yaml`, text: `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${team}\nresources:\n  - ../app-${a}-${a + 1}.yaml\n  - ../app-${a + 2}-${a + 3}.yaml\n` });
     if (a % 8 === 4) {
+      teamFiles[a % TEAMS]!.push(`${n}-worker.yaml`);
       add(`apps/base/${team}/${n}-worker.yaml`, [`apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${n}-worker\n  namespace: ${team}\n  labels:\n    app: ${n}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: ${n}\n  template:\n    metadata:\n      labels:\n        app: ${n}\n    spec:\n      containers:\n        - name: worker\n          image: ghcr.io/example/${n}:1.4.2 # {"$imagepolicy": "${team}:${n}"}\n          ports:\n            - containerPort: 8080\n          resources:\n            limits:\n              memory: 256Mi\n`], 0);
     }
     if (a % 8 === 0) {
-      add(`apps/${`cluster-${a % clusters}`}/${n}-secret.yaml`, [`apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${n}-credentials\n  namespace: ${team}\ntype: Opaque\nstringData:\n  password: ENC[AES256_GCM,data:${ENC(r, 24)},iv:${ENC(r, 43)}=,tag:${ENC(r, 22)}==,type:str]\nsops:\n  age:\n    - recipient: age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq\n      enc: |\n        -----BEGIN AGE ENCRYPTED FILE-----\n        ${ENC(r, 64)}\n        ${ENC(r, 64)}\n        -----END AGE ENCRYPTED FILE-----\n  lastmodified: "2026-01-01T00:00:00Z"\n  mac: ENC[AES256_GCM,data:${ENC(r, 64)},iv:${ENC(r, 43)}=,tag:${ENC(r, 22)}==,type:str]\n  encrypted_regex: ^(data|stringData)$\n  version: 3.9.0\n`], 0);
+      appSecrets[(a % TEAMS) % clusters]!.push(`${n}-secret.yaml`);
+      add(`apps/cluster-${(a % TEAMS) % clusters}/${n}-secret.yaml`, [`apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${n}-credentials\n  namespace: ${team}\ntype: Opaque\nstringData:\n  password: ENC[AES256_GCM,data:${ENC(r, 24)},iv:${ENC(r, 43)}=,tag:${ENC(r, 22)}==,type:str]\nsops:\n  age:\n    - recipient: age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq\n      enc: |\n        -----BEGIN AGE ENCRYPTED FILE-----\n        ${ENC(r, 64)}\n        ${ENC(r, 64)}\n        -----END AGE ENCRYPTED FILE-----\n  lastmodified: "2026-01-01T00:00:00Z"\n  mac: ENC[AES256_GCM,data:${ENC(r, 64)},iv:${ENC(r, 43)}=,tag:${ENC(r, 22)}==,type:str]\n  encrypted_regex: ^(data|stringData)$\n  version: 3.9.0\n`], 0);
     }
     a++;
   }
-  if (pending) add(`apps/base/team-${(a - 1) % 23}/app-${a - 1}.yaml`, pending.docs, pending.flux);
+  if (pending) {
+    // An even app lives with the odd one after it, in that one's team folder (and so its cluster).
+    teamFiles[a % TEAMS]!.push(`app-${a - 1}.yaml`);
+    add(`apps/base/team-${a % TEAMS}/app-${a - 1}.yaml`, pending.docs, pending.flux);
+  }
+  // kustomization.yaml files as fleets write them: one per folder listing its files, and one per cluster overlay
+  // listing the teams that cluster runs (team t runs on cluster t % clusters) and its encrypted Secrets.
+  const kustomization = (entries: string[]): string => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${entries.map((e) => `  - ${e}\n`).join('')}`;
+  files.push({ path: 'infrastructure/controllers/kustomization.yaml', text: kustomization(['team-charts.yaml', ...controllerFiles]) });
+  if (configFiles.length > 0) files.push({ path: 'infrastructure/configs/kustomization.yaml', text: kustomization(configFiles) });
+  teamFiles.forEach((list, t) => { if (list.length > 0) files.push({ path: `apps/base/team-${t}/kustomization.yaml`, text: kustomization(list) }); });
+  for (let c = 0; c < clusters; c++) {
+    const teams = teamFiles.map((l, t) => (l.length > 0 && t % clusters === c ? `../base/team-${t}` : '')).filter(Boolean);
+    files.push({ path: `apps/cluster-${c}/kustomization.yaml`, text: kustomization([...teams, ...appSecrets[c]!]) });
+  }
   const bytes = files.reduce((s, f) => s + Buffer.byteLength(f.text), 0);
   return { files, fluxDocs: flux, plainDocs: plain, bytes };
 }
