@@ -230,6 +230,9 @@ export class Ctx implements vscode.Disposable {
    * context picked, settings changed), this one stops and its results are dropped.
    */
   private async doConnect(context: string | undefined, gen: number): Promise<ClusterSession | undefined> {
+    // The settings as they are now, not as they were at activation: the e2e saw code-server connect once without
+    // the user's fluxWorkbench.kubeconfig although it was set before start-up and no change event followed.
+    this.settings = readConfig();
     this.disposeSession();
     this.setPhase('connecting', undefined);
     let rt: Runtime;

@@ -70,7 +70,7 @@ export const window = {
     state.channels.set(name, ch);
     return {
       name,
-      append: (s: string) => { ch.text += s; },
+      append: (s: string) => { ch.text += s; ch.calls = (ch.calls ?? 0) + 1; },
       appendLine: (s: string) => { ch.text += `${s}\n`; },
       clear: () => { ch.text = ''; },
       show: () => { ch.shown = true; },

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { extensionContext, setSetting, state, workspace } from './fake-vscode';
 import { activate, deactivate } from '../../client/src/extension';
-import { batchByLevel } from '../../client/src/commands/logs';
+import { channelText, noticeLine } from '../../client/src/commands/logs';
 import { parseLogLine } from '../../server/src/cluster/logs/parse';
 import { type FakeApiServer, startApiServer } from '../fixture/apiserver';
 import { addGitRepository, addKustomization, seedFluxInstall } from '../fixture/seed';
@@ -58,10 +58,10 @@ after(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-test('batchByLevel: one channel call per run of same-level lines, levels mapped', () => {
-  const e = (level: string) => parseLogLine(JSON.stringify({ level, msg: level }));
-  const b = batchByLevel([e('info'), e('info'), e('error'), e('debug'), e('debug')], (x) => x.msg);
-  assert.deepEqual(b, [{ level: 'info', text: 'info\ninfo' }, { level: 'error', text: 'error' }, { level: 'debug', text: 'debug\ndebug' }]);
+test('channelText: one text per batch, each line ended; noticeLine in the entries\' time-level shape', () => {
+  assert.equal(channelText([]), '');
+  assert.equal(channelText(['a', 'b']), 'a\nb\n');
+  assert.equal(noticeLine('warn', 'reconnecting', new Date('2026-12-01T12:00:00Z')), '2026-12-01T12:00:00.000Z warn reconnecting');
 });
 
 test('Show Logs on a Kustomization follows its controller and its source\'s, batched; filter changes; stop', async () => {
@@ -77,7 +77,9 @@ test('Show Logs on a Kustomization follows its controller and its source\'s, bat
   assert.ok(!channel().text.includes('applied 149'), 'tailLines 50 per controller');
   assert.ok(!channel().text.includes('other object'), 'filtered to the object and its source');
   assert.ok((channel().calls ?? 0) < 20, `batched: ${channel().calls} channel calls for 51 lines`);
-  assert.match(channel().text, /\[error\] .*error kustomize|\[error\] .* GitRepository flux-system\/repo fetch failed/);
+  assert.match(channel().text, /^2026-12-01T12:00:00\.400Z error .*GitRepository flux-system\/repo fetch failed$/m);
+  // Every line has the same shape: its own time first, then its level (no channel stamp on some lines only).
+  for (const line of channel().text.split('\n').filter(Boolean)) assert.match(line, /^\d{4}-\d\d-\d\dT[\d:.]+Z (info|warn|error|debug) /, line);
   // change the filter while following: level error only
   state.quickPicks.push((items) => (items as Array<{ key: string }>).find((i) => i.key === 'level'));
   state.inputBoxes.push('error');

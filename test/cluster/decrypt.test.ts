@@ -119,6 +119,17 @@ describe('decrypt-check', () => {
     assert.deepEqual(kustomizationsApplying(list, './apps/good/s.yaml').map((x) => x.key.name), ['root', 'apps', 'good']);
   });
 
+  test('offline with no local key at all: the report says no key was found where it looked, not "0 identities" in a file', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'fw-nokey-'));
+    try {
+      const r = await decryptCheck({ root, identitySources: { env: {}, home: empty } });
+      const msg = r.files.find((f) => f.file === 'apps/good/secret.yaml')!.findings.find((x) => x.code === 'sops/local-no-key')!.message;
+      assert.match(msg, /not verified locally: you have no local age identity \(looked at .*keys\.txt \(not found\)\)/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   test('offline: not configured, not applied, local identity really decrypts, MAC mismatch, .sops.yaml rules', async () => {
     const r = await decryptCheck({ root, identitySources: { env: {}, home } });
     outputs.push(formatDecryptReport(r), JSON.stringify(r));
@@ -134,6 +145,7 @@ describe('decrypt-check', () => {
     assert.ok(findingsOf(r, 'loose/secret.json').includes('sops/local-can-decrypt'), 'JSON MAC verified too');
     assert.ok(findingsOf(r, 'apps/failing/tampered.yaml').includes('sops/mac-mismatch'));
     assert.ok(findingsOf(r, 'apps/wrongkey/secret.yaml').includes('sops/local-no-key'));
+    assert.match(r.files.find((f) => f.file === 'apps/wrongkey/secret.yaml')!.findings.find((x) => x.code === 'sops/local-no-key')!.message, /none of your 1 local age identity \(.*keys\.txt\) matches/);
     const rule = r.files.find((f) => f.file === 'apps/wrongkey/secret.yaml')!.findings.filter((x) => x.code === 'sops/creation-rule');
     assert.equal(rule.length, 2, 'missing cluster recipient and extra other recipient');
     assert.ok(!findingsOf(r, 'apps/good/secret.yaml').includes('sops/creation-rule'));

@@ -95,6 +95,8 @@ describe('explorer tree model', () => {
     const cluster = tree[0]!;
     assert.equal(cluster.id, `cluster:${CTX}`);
     assert.equal(cluster.icon, check.ok ? 'ready' : 'failing');
+    // The version is in the label only; the description is the context and the health.
+    assert.equal(cluster.description, `${CTX} · ${check.controllers.length}/${check.controllers.length} controllers ready`);
     assert.deepEqual(cluster.children?.map((c) => c.label).sort(), check.controllers.map((c) => c.name).sort());
     const sources = byId(tree, `cat:${CTX}:sources`);
     assert.deepEqual(sources.children?.map((c) => c.label), ['Git Repositories', 'OCI Repositories', 'Helm Repositories', 'Helm Charts', 'Buckets', 'External Artifacts']);

@@ -3,6 +3,7 @@
  * mid-watch, a 401 after a token rotation, a server that stops answering, and the bounded watch
  * load (RBAC fallback over 200 namespaces). Against the fixture API server.
  */
+import manifest from '../../package.json' with { type: 'json' };
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -61,6 +62,11 @@ describe('honest state', () => {
     const obj = tree.find((n) => n.label === 'web')!;
     assert.equal(obj.icon, 'stale', 'never shown green while disconnected');
     assert.match(obj.description ?? '', /stale/);
+    // No inline Reconcile/Suspend/Resume button on a stale row: every viewItem regex of an inline entry must match.
+    const inline = (manifest.contributes.menus['view/item/context'] as Array<{ command: string; when: string; group?: string }>).filter((m) => m.group?.startsWith('inline'));
+    const shown = (ctxValue: string) => inline.filter((m) => [...m.when.matchAll(/viewItem =~ \/(.+?)\/(?= &&|$)/g)].every((r) => new RegExp(r[1]!).test(ctxValue))).map((m) => m.command);
+    assert.deepEqual(shown(obj.contextValue), []);
+    assert.ok(shown(obj.contextValue.replace('.stale', '')).includes('fluxWorkbench.reconcile'), 'the same row connected has its buttons');
     const group = tree.find((n) => n.id.startsWith('cat:') && n.label === 'Sources')!;
     assert.match(group.description ?? '', /disconnected since \d\d:\d\d/);
     assert.match(group.description ?? '', /retrying in \d+ ?s/);

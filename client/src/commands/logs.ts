@@ -1,8 +1,8 @@
 /**
- * Controller log-tail in a LogOutputChannel: Show Logs (all/chosen controllers, or one tree object with
+ * Controller log-tail in an output channel: Show Logs (all/chosen controllers, or one tree object with
  * its source), Change Log Filter while following, Stop Following Logs. The core (cluster/logs) streams,
- * merges and filters; this adapter renders batches (one channel call per run of same-level lines, so no
- * per-line extension-host round trip) and stops the tail on context switch and on dispose.
+ * merges and filters; this adapter renders batches (one append per batch, so no per-line extension-host
+ * round trip) and stops the tail on context switch and on dispose.
  */
 import * as vscode from 'vscode';
 import type { LogEntry, LogFilter } from '../../../server/src/cluster/logs/parse';
@@ -12,56 +12,48 @@ import type { CommandFactory, Ctx, Runtime } from '../ctx';
 import { errorMessage } from '../messages';
 import { keyLabel } from '../targets';
 
-type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
-
-/** Maps a controller level to the channel's, so the channel's own level filter works. */
-export function channelLevel(e: LogEntry): Level {
-  switch (e.level) {
-    case 'error': return 'error';
-    case 'debug': return 'debug';
-    case 'trace': return 'trace';
-    case 'warn': case 'warning': return 'warn';
-    default: return 'info';
-  }
+/**
+ * The channel: a plain output channel in the `log` language (levels and timestamps coloured by VS Code's log
+ * grammar), written one append per batch. Not a LogOutputChannel: that stamps each call with its own arrival time
+ * and level, so the tail's history lines would carry the wrong time, and a batch of lines in one call got the
+ * stamp on its first line only (the e2e screenshots showed it). Levels are filtered by Change Log Filter.
+ */
+export function channelText(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-/** Groups consecutive entries of one level: each group is one channel call. */
-export function batchByLevel(entries: readonly LogEntry[], render: (e: LogEntry) => string): Array<{ level: Level; text: string }> {
-  const out: Array<{ level: Level; text: string }> = [];
-  for (const e of entries) {
-    const level = channelLevel(e);
-    const last = out[out.length - 1];
-    if (last && last.level === level) last.text += `\n${render(e)}`;
-    else out.push({ level, text: render(e) });
-  }
-  return out;
+/** A line of our own (following, filter changed, stopped), in the entries' `time level message` shape. */
+export function noticeLine(level: 'info' | 'warn', message: string, now = new Date()): string {
+  return `${now.toISOString()} ${level} ${message}`;
 }
 
 interface Active { tail: LogTail; session: unknown; title: string; sub: vscode.Disposable }
 
 class LogsView implements vscode.Disposable {
-  private channel?: vscode.LogOutputChannel;
+  private channel?: vscode.OutputChannel;
   private status?: vscode.StatusBarItem;
   active?: Active;
-  /** Channel calls made (for tests: batching means far fewer calls than lines). */
+  /** Channel appends made (for tests: one per batch, far fewer than lines). */
   calls = 0;
 
   constructor(private readonly ctx: Ctx) {}
 
-  private out(): vscode.LogOutputChannel {
+  private out(): vscode.OutputChannel {
     if (!this.channel) {
-      this.channel = vscode.window.createOutputChannel('Flux Workbench: Controller Logs', { log: true });
+      this.channel = vscode.window.createOutputChannel('Flux Workbench: Controller Logs', 'log');
       this.ctx.extension.subscriptions.push(this.channel);
     }
     return this.channel;
   }
 
   private write(rt: Runtime, entries: readonly LogEntry[], multi: boolean): void {
-    const ch = this.out();
-    for (const b of batchByLevel(entries, (e) => rt.renderLogEntry(e, multi))) {
-      this.calls++;
-      ch[b.level](b.text);
-    }
+    if (entries.length === 0) return;
+    this.calls++;
+    this.out().append(channelText(entries.map((e) => rt.renderLogEntry(e, multi))));
+  }
+
+  private notice(level: 'info' | 'warn', message: string): void {
+    this.out().appendLine(noticeLine(level, message));
   }
 
   async start(rt: Runtime, title: string, controllers: string[] | undefined, filter: LogFilter): Promise<void> {
@@ -77,14 +69,14 @@ class LogsView implements vscode.Disposable {
       controllers, follow: true, tailLines: s.logsTailLines, filter: { ...filter, includeNonJson: s.logsShowNonJson },
     }, {
       append: (entries) => this.write(rt, entries, multi),
-      replace: (entries) => { ch.clear(); ch.info(`${title} (filter changed)`); this.write(rt, entries, multi); },
-      status: (m) => ch.warn(m),
+      replace: (entries) => { ch.clear(); this.notice('info', `${title} (filter changed)`); this.write(rt, entries, multi); },
+      status: (m) => this.notice('warn', m),
     });
     const sub = this.ctx.onDidChangeCluster(() => {
       if (this.active?.tail === tail && this.ctx.current !== session) this.stop('the Kubernetes context changed');
     });
     this.active = { tail, session, title, sub };
-    ch.info(`${title}: following (Flux: Change Log Filter to filter, Flux: Stop Following Logs to stop)`);
+    this.notice('info', `${title}: following (Flux: Change Log Filter to filter, Flux: Stop Following Logs to stop)`);
     if (!this.status) {
       this.status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 0);
       this.status.command = 'fluxWorkbench.stopLogs';
@@ -111,7 +103,7 @@ class LogsView implements vscode.Disposable {
     a.sub.dispose();
     a.tail.stop();
     this.status?.hide();
-    this.channel?.info(`${a.title}: stopped${why ? ` (${why})` : ''}`);
+    if (this.channel) this.notice('info', `${a.title}: stopped${why ? ` (${why})` : ''}`);
     return true;
   }
 

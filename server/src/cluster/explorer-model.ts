@@ -180,6 +180,8 @@ function makeObjectNode(obj: FluxObject, opts: { context: string; now?: number; 
   if (findKind(obj.kind)) tokens.push('reconcilable');
   if (failing) tokens.push('failing');
   if (obj.kind === 'Receiver') tokens.push('receiver');
+  // The inline Reconcile/Suspend/Resume buttons are hidden on stale rows (package.json menus): no API server answers.
+  if (opts.stale) tokens.push('stale');
   const lazy = obj.kind === 'Kustomization' || obj.kind === 'HelmRelease';
   const baseId = objectNodeId(opts.context, key);
   const node: ExplorerNode = {
@@ -314,7 +316,8 @@ function clusterNode(opts: ExplorerOptions, snap: CacheSnapshot): ExplorerNode {
   }
   const tooltip = [`**${md(opts.context)}**`, '', md(c.summary), ...(c.problems.length ? ['', ...c.problems.map((p) => `- ${md(p)}`)] : [])].join('\n');
   return {
-    id, label: c.fluxVersion ? `Flux ${c.fluxVersion}` : 'Flux', description: `${opts.context} · ${c.summary}`, tooltip,
+    // The label names the version; the description says the health without repeating it.
+    id, label: c.fluxVersion ? `Flux ${c.fluxVersion}` : 'Flux', description: `${opts.context} · ${c.summary.replace(/^Flux( v?[\w.+-]+)?: /, '')}`, tooltip,
     icon: c.ok ? 'ready' : 'failing', contextValue: `flux.cluster.${c.ok ? 'healthy' : 'unhealthy'}`,
     collapsible: controllers.length > 0 ? 'collapsed' : 'none', ...(controllers.length > 0 ? { children: controllers } : {}),
   };

@@ -279,7 +279,13 @@ export async function runDecryptCheck(input: DecryptCheckInput): Promise<Decrypt
         findings.push({ code: 'sops/mac-mismatch', severity: 'error', line, message: `${f.path}: your local identity from ${res.by} unwraps the data key, but ${res.mac.reason}; sops and kustomize-controller will refuse it` });
       } else {
         const looked = input.local.looked.length ? input.local.looked.join(', ') : 'none found (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt)';
-        findings.push({ code: 'sops/local-no-key', severity: 'info', line, message: `${f.path}: none of your local age identities (${looked}; ${input.local.ring.age.length} identities) matches its recipients ${shortList(recipients)}; not verified locally` });
+        const n = input.local.ring.age.length;
+        findings.push({
+          code: 'sops/local-no-key', severity: 'info', line,
+          message: n === 0
+            ? `${f.path}: not verified locally: you have no local age identity (looked at ${looked}); put the key of one of its recipients ${shortList(recipients)} in SOPS_AGE_KEY_FILE or the default keys.txt`
+            : `${f.path}: none of your ${n} local age identit${n === 1 ? 'y' : 'ies'} (${looked}) matches its recipients ${shortList(recipients)}; not verified locally`,
+        });
       }
     }
     files.push({ file: f.path, format: f.meta.format, recipients, kustomizations: applying.map((k) => k.key), findings, decryptableWhereApplied: decryptable });

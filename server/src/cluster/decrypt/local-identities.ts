@@ -48,7 +48,10 @@ export async function loadLocalAgeIdentities(src: LocalIdentitySources = {}): Pr
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') ring.unreadable.push({ source: label, reason: `cannot read (${code ?? 'error'})` });
-      else if (label.startsWith('SOPS_AGE_KEY_FILE')) ring.unreadable.push({ source: label, reason: 'the file does not exist' });
+      else {
+        looked[looked.length - 1] = `${label} (not found)`; // the report must not read as if a key file were there
+        if (label.startsWith('SOPS_AGE_KEY_FILE')) ring.unreadable.push({ source: label, reason: 'the file does not exist' });
+      }
       return;
     }
     await ring.addAgeIdentities(text, label);
