@@ -80,6 +80,8 @@ export async function startFixture(): Promise<Fixture> {
 export interface Editor {
   url: string;
   workspace: string;
+  /** The editor's log folder (extension host, the extension's output channels), for a look after a failure. */
+  logsDir: string;
   proc: ChildProcess;
   log: () => string;
   stop(): Promise<void>;
@@ -161,7 +163,7 @@ export async function startEditor(tools: string, kubeconfigPath: string, opts: {
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/?folder=${encodeURIComponent(workspace)}`;
   await waitHttp(`http://127.0.0.1:${port}/healthz`, 60_000, proc, log);
   return {
-    url, workspace, proc, log,
+    url, workspace, proc, log, logsDir: path.join(dataDir, 'logs'),
     stop: async () => {
       if (proc.exitCode === null && proc.pid !== undefined) {
         // code-server runs its extension host and language server as children: end its whole process group.

@@ -26,6 +26,7 @@ let page: Page;
 let shots = 0;
 /** Why the editor could not be started (install, fixture, code-server, browser), if it could not. */
 let startup: Error | undefined;
+let failures = 0;
 
 /** Polls `fn` until it returns a value other than undefined/false (a wait on a condition, with a deadline). */
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = STEP_MS): Promise<T> {
@@ -57,13 +58,19 @@ function scenario(name: string, fn: () => Promise<void>): void {
       await fn();
       await shot(slug);
     } catch (err) {
+      failures++;
       await shot(`${slug}-FAILED`);
+      // What the page said, for the log (notifications hold the commands' errors).
+      const toasts = await page.locator('.notification-toast').allInnerTexts().catch(() => [] as string[]);
+      console.error(`e2e: "${name}" failed; notifications: ${JSON.stringify(toasts.map(text))}; window title: ${await page.title().catch(() => '?')}`);
       throw err;
     }
   });
 }
 
 const text = (s: string): string => s.replace(/\u00a0/g, ' ');
+/** The Flux activity-bar container (the Cluster view). */
+const FLUX_VIEW = '[id="workbench.view.extension.fluxWorkbench"]';
 
 /**
  * Runs a command from the palette: waits for its row, runs it, waits for the palette to close, or, with `next`,
@@ -187,6 +194,16 @@ describe('Flux Workbench in code-server (e2e)', { timeout: 15 * 60_000 }, () => 
 
   after(async () => {
     await browser?.close().catch(() => undefined);
+    if ((failures > 0 || startup) && editor) {
+      // The editor's logs (extension host, the extension's own output channels) and code-server's output.
+      try {
+        fs.cpSync(editor.logsDir, path.join(ARTIFACTS, 'editor-logs'), { recursive: true });
+        fs.writeFileSync(path.join(ARTIFACTS, 'editor-logs', 'code-server.log'), editor.log());
+        console.log(`e2e: editor logs in ${path.join(ARTIFACTS, 'editor-logs')}`);
+      } catch (err) {
+        console.log(`e2e: could not keep the editor logs: ${String(err)}`);
+      }
+    }
     await editor?.stop().catch(() => undefined);
     await fixture?.stop().catch(() => undefined);
     console.log(`e2e screenshots: ${ARTIFACTS}`);
@@ -376,13 +393,18 @@ describe('Flux Workbench in code-server (e2e)', { timeout: 15 * 60_000 }, () => 
 
     // From the tree item: the check of the files that Kustomization applies, live.
     await command('Flux: Focus on Cluster View');
-    const row = page.locator('.monaco-list-row:has-text("secrets")').first();
+    // The row whose label is exactly the new Kustomization's name, in the Flux view (not the Explorer's secrets/).
+    const row = page.locator(`${FLUX_VIEW} .monaco-list-row:has(.label-name:text-is("secrets"))`).first();
     await row.waitFor({ state: 'visible' });
     await row.click({ button: 'right' });
     const item = page.locator('.context-view .action-label:text-is("Check Decryption")').first();
     await item.waitFor({ state: 'visible' });
     await item.click();
-    await until('the report editor', async () => (await page.title()).startsWith('SOPS decryption report.txt'));
+    await until('the report editor', async () => {
+      const failed = (await page.locator('.notification-toast .notification-list-item-message').allInnerTexts()).map(text).find((t) => /Check Decryption|decrypt/i.test(t) && !/SOPS file\(s\)/.test(t));
+      if (failed) throw new Error(`the command reported: ${failed}`);
+      return (await page.title()).startsWith('SOPS decryption report.txt');
+    });
     const editorSel = '.editor-instance .monaco-editor';
     const report = await until('the report of both files', async () => {
       const t = await shownLines(editorSel);
