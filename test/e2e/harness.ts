@@ -154,7 +154,10 @@ export async function startEditor(tools: string, kubeconfigPath: string, opts: {
   let out = '';
   // The user's own config (sops age keys.txt, code-server's config.yaml) stays out: XDG_CONFIG_HOME is the temp
   // folder's, and no SOPS key reaches the extension host from the environment.
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config') };
+  // KUBECONFIG names the fixture's kubeconfig too: in about 1 run of 4 under load the extension host did not see the
+  // user setting fluxWorkbench.kubeconfig when the Flux view first connected (the extension's log: "no kubeconfig
+  // found (looked for ~/.kube/config)") and no configuration change followed, so the view never connected.
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), KUBECONFIG: kubeconfigPath };
   for (const k of ['SOPS_AGE_KEY', 'SOPS_AGE_KEY_FILE', 'SOPS_AGE_KEY_CMD']) delete env[k];
   const proc = spawn(node24(tools), [entry, ...base, workspace], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
   proc.stdout?.on('data', (c: Buffer) => { out += c.toString(); });

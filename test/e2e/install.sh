@@ -27,8 +27,11 @@ DIR="$CACHE/code-server-$CS_VERSION-playwright-core-$PW_VERSION-node-$NODE_VERSI
     npm install --ignore-scripts --no-audit --no-fund --loglevel=error "node@$NODE_VERSION" "code-server@$CS_VERSION" "playwright-core@$PW_VERSION"
     (cd node_modules/node && node installArchSpecificPackage)
     NODE_BIN="$(dirname "$(find "$DIR/node_modules" -path '*node-linux-*/bin/node' -type f | head -1)")"
-    # npm skipped code-server's install script (--ignore-scripts); run it with Node 24 first on PATH.
-    (cd node_modules/code-server && PATH="$NODE_BIN:$PATH" npm_config_user_agent="npm/11 node/v24.21.0 linux x64" sh postinstall.sh)
+    # npm skipped code-server's install script (--ignore-scripts); run it with Node 24 first on PATH. Its native
+    # modules build against this Node's own headers (the package ships include/node): node-gyp then neither
+    # downloads headers (no internet but the registry) nor takes another Node's from a user .npmrc `nodedir`.
+    (cd node_modules/code-server && PATH="$NODE_BIN:$PATH" npm_config_nodedir="$(dirname "$NODE_BIN")/.." \
+      npm_config_user_agent="npm/11 node/v24.21.0 linux x64" sh postinstall.sh)
     touch .ready
   fi
 } >&2
