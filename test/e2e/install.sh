@@ -30,7 +30,7 @@ DIR="$CACHE/code-server-$CS_VERSION-playwright-core-$PW_VERSION-node-$NODE_VERSI
     # npm skipped code-server's install script (--ignore-scripts); run it with Node 24 first on PATH. Its native
     # modules build against this Node's own headers (the package ships include/node): node-gyp then neither
     # downloads headers (no internet but the registry) nor takes another Node's from a user .npmrc `nodedir`.
-    (cd node_modules/code-server && PATH="$NODE_BIN:$PATH" npm_config_nodedir="$(dirname "$NODE_BIN")/.." \
+    (cd node_modules/code-server && PATH="$NODE_BIN:$PATH" npm_config_nodedir="$(dirname "$NODE_BIN")" \
       npm_config_user_agent="npm/11 node/v24.21.0 linux x64" sh postinstall.sh)
     touch .ready
   fi
