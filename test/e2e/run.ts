@@ -352,8 +352,10 @@ describe('Flux Workbench in code-server (e2e)', { timeout: 15 * 60_000 }, () => 
     assert.ok(rows.some((r) => /^kustomize-controller/.test(r)) && rows.some((r) => /^helm-controller/.test(r)), rows.join(' | '));
     await pick('All controllers');
     const output = '.part.panel .monaco-editor';
-    // The tail's first lines: the controllers' recent log (the simulator logged the reconciles above).
-    await until('the Controller Logs output to follow', async () => /all Flux controllers: following/.test(await shownLines(output)));
+    // Following: the status bar's stop item is shown (the output's first line may already be scrolled away by the
+    // controllers' recent lines).
+    const stopItem = page.locator('.statusbar-item:has-text("Flux logs")');
+    await until('the "Flux logs" status bar item of the tail', async () => (await stopItem.count()) > 0 && stopItem.first().isVisible());
     const panel = text(await page.locator('.part.panel').first().innerText());
     assert.match(panel, /Flux Workbench: Controller Logs/, 'the output panel shows the Controller Logs channel');
     // A line the kustomize-controller logs now reaches the open output (follow), with its controller, kind and object.
@@ -369,6 +371,7 @@ describe('Flux Workbench in code-server (e2e)', { timeout: 15 * 60_000 }, () => 
     await shot('controller-logs');
     await command('Flux: Stop Following Logs');
     await until('the output to say the tail stopped', async () => /all Flux controllers: stopped/.test(await shownLines(output)));
+    await until('the "Flux logs" status bar item to go', async () => (await stopItem.count()) === 0 || !(await stopItem.first().isVisible()));
   });
 
   scenario('Check Decryption reports which SOPS files the cluster can decrypt, and shows no private key', async () => {
