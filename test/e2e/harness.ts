@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { startApiServer, type FakeApiServer } from '../fixture/apiserver';
 import { startFluxSimulator } from '../fixture/flux-sim';
 import {
-  addAlert, addGitRepository, addHelmRelease, addHelmRepository, addKustomization, addProvider, addReceiver, seedFluxInstall,
+  addAlert, addGitRepository, addHelmRelease, addHelmRepository, addKustomization, addProvider, addReceiver, seedFluxInstall, type FluxInstall,
 } from '../fixture/seed';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -20,7 +20,14 @@ export const VSIX = process.env.VSIX ?? path.join(ROOT, 'flux-workbench.vsix');
 
 /** The tools folder (install.sh installs on first use and prints it). */
 export function ensureTools(): string {
-  const dir = execFileSync('bash', [path.join(__dirname, 'install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  let dir: string;
+  try {
+    dir = execFileSync('bash', [path.join(__dirname, 'install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  } catch (err) {
+    const code = (err as { status?: number }).status;
+    throw new Error(`e2e: installing the tools failed (test/e2e/install.sh exited ${code ?? 'abnormally'}; its messages are above). `
+      + 'The e2e cannot run without code-server, Debian chromium and playwright-core: this is a failure, not a skip.');
+  }
   if (!fs.existsSync(path.join(dir, '.ready'))) throw new Error(`e2e tools not ready in ${dir}`);
   return dir;
 }
@@ -39,19 +46,22 @@ export function chromiumPath(): string {
 
 export interface Fixture {
   server: FakeApiServer;
+  /** The seeded Flux install (controller → pod name, for the log scenario). */
+  flux: FluxInstall;
   stop(): Promise<void>;
 }
 
 /** The fixture API server with a Flux install, a few Flux objects of each group and the controller simulator. */
 export async function startFixture(): Promise<Fixture> {
   const server = await startApiServer();
-  seedFluxInstall(server);
+  const flux = seedFluxInstall(server);
   addGitRepository(server, { namespace: 'flux-system', name: 'flux-system' });
-  addKustomization(server, { namespace: 'flux-system', name: 'infrastructure', inventory: [
+  // The paths are the example repository's (test/example), so what the cluster applies matches the workspace.
+  addKustomization(server, { namespace: 'flux-system', name: 'infrastructure', path: './fleet/infra', inventory: [
     { namespace: 'ingress', name: 'ingress-nginx', group: 'apps', kind: 'Deployment', version: 'v1' }, { name: 'ingress', kind: 'Namespace', version: 'v1' },
   ] });
-  addKustomization(server, { namespace: 'flux-system', name: 'apps', status: { failed: 'BuildFailed' } } as Parameters<typeof addKustomization>[1]);
-  addKustomization(server, { namespace: 'apps', name: 'tenants', suspend: true });
+  addKustomization(server, { namespace: 'flux-system', name: 'apps', path: './apps', status: { failed: 'BuildFailed' } } as Parameters<typeof addKustomization>[1]);
+  addKustomization(server, { namespace: 'apps', name: 'tenants', path: './fleet/apps', suspend: true });
   addHelmRepository(server, { namespace: 'flux-system', name: 'podinfo' });
   addHelmRelease(server, { namespace: 'apps', name: 'podinfo' } as Parameters<typeof addHelmRelease>[1]);
   addProvider(server, { namespace: 'flux-system', name: 'slack' });
@@ -59,7 +69,7 @@ export async function startFixture(): Promise<Fixture> {
   addReceiver(server, { namespace: 'flux-system', name: 'github' });
   const sim = startFluxSimulator(server);
   return {
-    server,
+    server, flux,
     stop: async () => {
       sim.stop();
       await server.close();
@@ -70,6 +80,8 @@ export async function startFixture(): Promise<Fixture> {
 export interface Editor {
   url: string;
   workspace: string;
+  /** The editor's log folder (extension host, the extension's output channels), for a look after a failure. */
+  logsDir: string;
   proc: ChildProcess;
   log: () => string;
   stop(): Promise<void>;
@@ -129,6 +141,9 @@ export async function startEditor(tools: string, kubeconfigPath: string, opts: {
     'chat.disableAIFeatures': true,
     'editor.minimap.enabled': false,
     'window.commandCenter': false,
+    // Long report and log lines wrap, so a screenshot shows them whole.
+    '[plaintext]': { 'editor.wordWrap': 'on' },
+    '[log]': { 'editor.wordWrap': 'on' },
   }, null, 2));
   const entry = path.join(tools, 'node_modules/code-server/out/node/entry.js');
   const port = opts.port ?? await freePort();
@@ -137,14 +152,21 @@ export async function startEditor(tools: string, kubeconfigPath: string, opts: {
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override'];
   execFileSync(node24(tools), [entry, ...base, '--install-extension', VSIX], { stdio: ['ignore', 'ignore', 'inherit'] });
   let out = '';
-  const proc = spawn(node24(tools), [entry, ...base, workspace], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // The user's own config (sops age keys.txt, code-server's config.yaml) stays out: XDG_CONFIG_HOME is the temp
+  // folder's, and no SOPS key reaches the extension host from the environment.
+  // KUBECONFIG names the fixture's kubeconfig too: in about 1 run of 4 under load the extension host did not see the
+  // user setting fluxWorkbench.kubeconfig when the Flux view first connected (the extension's log: "no kubeconfig
+  // found (looked for ~/.kube/config)") and no configuration change followed, so the view never connected.
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), KUBECONFIG: kubeconfigPath };
+  for (const k of ['SOPS_AGE_KEY', 'SOPS_AGE_KEY_FILE', 'SOPS_AGE_KEY_CMD']) delete env[k];
+  const proc = spawn(node24(tools), [entry, ...base, workspace], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
   proc.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
   proc.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
   const log = (): string => out;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/?folder=${encodeURIComponent(workspace)}`;
   await waitHttp(`http://127.0.0.1:${port}/healthz`, 60_000, proc, log);
   return {
-    url, workspace, proc, log,
+    url, workspace, proc, log, logsDir: path.join(dataDir, 'logs'),
     stop: async () => {
       if (proc.exitCode === null && proc.pid !== undefined) {
         // code-server runs its extension host and language server as children: end its whole process group.

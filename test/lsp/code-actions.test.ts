@@ -78,11 +78,52 @@ describe('language server: quick fixes applied and re-linted over stdio', () => 
     assert.deepEqual(r.after, []);
   });
 
+  const KS_OLD = 'apiVersion: kustomize.toolkit.fluxcd.io/v1beta2\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\n'
+    + 'spec:\n  interval: 10m\n  path: ./apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n';
+
+  it('a migration moves each patchesStrategicMerge entry to an inline patches entry (comments kept, no target)', async () => {
+    const ks = `${KS_OLD}  patchesStrategicMerge:\n    - apiVersion: apps/v1\n      kind: Deployment\n      metadata:\n        name: podinfo\n`
+      + '      # two replicas in prod\n      spec:\n        replicas: 2\n    - {apiVersion: v1, kind: ConfigMap, metadata: {name: settings}, data: {a: b}}\n  timeout: 2m\n';
+    const r = await fix(ks, 'flux/removed-api-version', /^Migrate to kustomize\.toolkit\.fluxcd\.io\/v1 \(patchesStrategicMerge → patches\)$/);
+    assert.equal(r.action.isPreferred, true);
+    assert.equal(r.text, `${KS_OLD.replace('v1beta2', 'v1')}  patches:\n    - patch: |\n        apiVersion: apps/v1\n        kind: Deployment\n        metadata:\n          name: podinfo\n`
+      + '        # two replicas in prod\n        spec:\n          replicas: 2\n    - patch: |\n        {apiVersion: v1, kind: ConfigMap, metadata: {name: settings}, data: {a: b}}\n  timeout: 2m\n');
+    assert.deepEqual(r.after, []);
+  });
+
+  it('a migration moves patchesJson6902 entries to patches with their target, after the existing patches', async () => {
+    const ks = `${KS_OLD}  patchesJson6902:\n  - target:\n      kind: Deployment\n      name: podinfo\n    patch:\n    - op: add\n      path: /metadata/labels/tier\n      value: web\n`
+      + '  patches:\n    - patch: |\n        - op: remove\n          path: /spec/replicas\n      target:\n        kind: Deployment\n';
+    const r = await fix(ks, 'flux/removed-api-version', /^Migrate to kustomize\.toolkit\.fluxcd\.io\/v1 \(patchesJson6902 → patches\)$/);
+    assert.equal(r.text, `${KS_OLD.replace('v1beta2', 'v1')}  patches:\n    - patch: |\n        - op: remove\n          path: /spec/replicas\n      target:\n        kind: Deployment\n`
+      + '    - patch: |\n        - op: add\n          path: /metadata/labels/tier\n          value: web\n      target:\n        kind: Deployment\n        name: podinfo\n');
+    assert.deepEqual(r.after, []);
+  });
+
+  it('both old lists in one Kustomization become one patches list (strategic merge first), file end without newline', async () => {
+    const ks = `${KS_OLD}  patchesJson6902:\n    - target: {kind: Service, name: web}\n      patch: [{op: remove, path: /spec/type}]\n`
+      + '  patchesStrategicMerge:\n    - kind: Service\n      metadata:\n        name: web';
+    const r = await fix(ks, 'flux/removed-api-version', /^Migrate to kustomize\.toolkit\.fluxcd\.io\/v1 \(patchesStrategicMerge → patches, patchesJson6902 → patches\)$/);
+    assert.equal(r.text, `${KS_OLD.replace('v1beta2', 'v1')}  patches:\n    - patch: |\n        kind: Service\n        metadata:\n          name: web\n`
+      + '    - patch: |\n        [{op: remove, path: /spec/type}]\n      target:\n        {kind: Service, name: web}\n');
+    assert.deepEqual(r.after, []);
+  });
+
+  it('a HelmRelease post-renderer\'s patchesStrategicMerge moves to its patches in the v2 migration', async () => {
+    const hr = 'apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n'
+      + '  chart:\n    spec:\n      chart: podinfo\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n'
+      + '  postRenderers:\n    - kustomize:\n        patchesStrategicMerge:\n          - kind: Deployment\n            apiVersion: apps/v1\n            metadata:\n              name: podinfo\n';
+    const r = await fix(hr, 'flux/removed-api-version', /^Migrate to helm\.toolkit\.fluxcd\.io\/v2 \(patchesStrategicMerge → patches\)$/);
+    assert.match(r.text, /\n {2}postRenderers:\n {4}- kustomize:\n {8}patches:\n {10}- patch: \|\n {14}kind: Deployment\n {14}apiVersion: apps\/v1\n {14}metadata:\n {16}name: podinfo\n$/);
+    assert.deepEqual(r.after, []);
+  });
+
   it('a migration whose fields need a hand says which ones (and is not the preferred fix)', async () => {
-    const ks = 'apiVersion: kustomize.toolkit.fluxcd.io/v1beta2\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\n'
-      + 'spec:\n  interval: 10m\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  patchesStrategicMerge:\n    - kind: Deployment\n';
-    const r = await fix(ks, 'flux/removed-api-version', /by hand: spec\.patchesStrategicMerge \(move to spec\.patches\)$/);
+    // A file path is kustomize's form; Flux's patches are inline only, so the entry cannot be moved mechanically.
+    const ks = `${KS_OLD}  patchesStrategicMerge:\n    - patches/replicas.yaml\n`;
+    const r = await fix(ks, 'flux/removed-api-version', /by hand: spec\.patchesStrategicMerge \(move to patches: Flux patches are inline YAML\)$/);
     assert.equal(r.action.isPreferred, false);
+    assert.match(r.text, /patchesStrategicMerge:\n {4}- patches\/replicas\.yaml\n$/, 'the field is left as it was');
     assert.ok(!r.after.some((d) => d.code === 'flux/removed-api-version'));
     assert.deepEqual(r.after.map((d) => d.code), ['flux/unknown-field'], 'only the field named in the title is left');
   });

@@ -3,8 +3,8 @@
  * - any diagnostic with `data.suggestion` (did-you-mean for fields and enum values, kinds, API groups, the ssh://
  *   form of an scp-like git URL, lower-case names...): replace the range's text with it;
  * - flux/deprecated-api-version and flux/removed-api-version: migrate the apiVersion, with the field changes of
- *   that migration that are mechanical (valuesFile → valuesFiles, dropped no-op fields) and a note naming the
- *   fields that still need a hand;
+ *   that migration that are mechanical (valuesFile → valuesFiles, dropped no-op fields, patchesStrategicMerge and
+ *   patchesJson6902 moved to patches: patch-migration.ts) and a note naming the fields that still need a hand;
  * - flux/missing-required (`data.field`, `data.path`): add the field with a placeholder, or all of a parent's
  *   missing fields at once.
  * Edits are plain text (a workspace edit has no tab stops); placeholders are the completion skeleton's defaults.
@@ -16,6 +16,7 @@ import { schemaAtPath, type SchemaRegistry } from '../schema/registry';
 import type { SchemaNode } from '../schema/types';
 import { formatPath, validateValue } from '../schema/validate';
 import type { Range } from '../types';
+import { migratePatchLists } from './patch-migration';
 import { TabStops, fieldSnippetLines } from './schema-lookup';
 
 /** A diagnostic as the editor sends it back with a code-action request (its `data` is untyped there). */
@@ -151,8 +152,9 @@ const FIELD_CHANGES: readonly FieldChange[] = [
 
 /** What to do by hand for the removed fields that cannot be changed mechanically. */
 const BY_HAND: Readonly<Record<string, string>> = {
-  patchesStrategicMerge: 'move to spec.patches',
-  patchesJson6902: 'move to spec.patches',
+  // Left when an entry cannot be moved mechanically (patch-migration.ts): a file path, a list in flow style.
+  patchesStrategicMerge: 'move to patches: Flux patches are inline YAML',
+  patchesJson6902: 'move to patches',
   accessFrom: 'removed; cross-namespace access is a controller flag now',
 };
 
@@ -207,13 +209,23 @@ function migration(file: ParsedFile, d: ActionDiagnostic, target: string, regist
   const slash = target.lastIndexOf('/');
   const schema = registry.get(target.slice(0, slash), target.slice(slash + 1), doc.kind);
   const value = doc.value();
-  const hand: string[] = [];
+  const unknown: Path[] = [];
   if (schema && value !== null && typeof value === 'object') {
-    for (const e of validateValue(schema, value, { partial: true })) {
-      if (e.keyword !== 'unknown-field' || handled.has(e.path.join('.'))) continue;
-      const last = String(e.path[e.path.length - 1]);
-      hand.push(BY_HAND[last] ? `${formatPath(e.path)} (${BY_HAND[last]})` : formatPath(e.path));
-    }
+    for (const e of validateValue(schema, value, { partial: true })) if (e.keyword === 'unknown-field') unknown.push(e.path);
+  }
+  // The old patch lists move to `patches` only where the target version has no such field any more.
+  const gone = new Set(unknown.map((p) => p.join('.')));
+  const patches = migratePatchLists(file, doc);
+  if (patches.moved.length > 0 && patches.moved.every((p) => gone.has(p))) {
+    for (const e of patches.edits) edits.push({ range: file.lineIndex.range(e.from, e.to), newText: e.text });
+    for (const p of patches.moved) handled.add(p);
+    notes.push(...patches.notes);
+  }
+  const hand: string[] = [];
+  for (const p of unknown) {
+    if (handled.has(p.join('.'))) continue;
+    const last = String(p[p.length - 1]);
+    hand.push(BY_HAND[last] ? `${formatPath(p)} (${BY_HAND[last]})` : formatPath(p));
   }
   let title = `Migrate to ${target}`;
   if (notes.length > 0) title += ` (${notes.join(', ')})`;
