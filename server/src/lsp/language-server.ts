@@ -27,7 +27,7 @@ import {
   RequestType,
 } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { FluxEngine, type DocSymbol, type EngineSettings } from '../engine/engine';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
@@ -35,6 +35,7 @@ import { installSchemaSources } from './schema-sources';
 import { WorkspaceSession } from './workspace-session';
 import { AnalysisScheduler, type AnalysisJob } from './scheduler';
 import { MemoryReturn } from './memory';
+import { robustTextDocuments } from './text-documents';
 
 /** The default delay between the last edit and the analysis (the analysis is incremental and adapts it down). */
 export const DEFAULT_DEBOUNCE_MS = 50;
@@ -121,7 +122,7 @@ function toLspCompletion(item: EngineCompletionItem): CompletionItem {
 
 /** Starts serving on the connection; returns when the connection is listening. */
 export function startLanguageServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(robustTextDocuments);
   const engine = new FluxEngine();
   let debounceMs = DEFAULT_DEBOUNCE_MS;
   let linkSupport = false;
