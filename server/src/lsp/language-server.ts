@@ -22,6 +22,7 @@ import {
   type Location,
   type LocationLink,
   type Range,
+  type CancellationToken,
   FileChangeType,
   DidChangeWatchedFilesNotification,
   RequestType,
@@ -29,6 +30,7 @@ import {
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { FluxEngine, type DocSymbol, type EngineSettings } from '../engine/engine';
+import { cachedParse } from '../engine/document';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
 import { installSchemaSources } from './schema-sources';
@@ -39,6 +41,9 @@ import { robustTextDocuments } from './text-documents';
 
 /** The default delay between the last edit and the analysis (the analysis is incremental and adapts it down). */
 export const DEFAULT_DEBOUNCE_MS = 50;
+
+/** How long a request waits for the running analysis to parse the document (see parsedDocument). */
+const PARSE_WAIT_MS = 2000;
 
 /** The local path of a file: URI; undefined for other schemes and for URIs no local path has (`file://host/`, bad escapes). */
 function localPath(uri: string): string | undefined {
@@ -156,6 +161,25 @@ export function startLanguageServer(connection: Connection): void {
   });
   const schedule = (doc: TextDocument): void => scheduler.schedule(doc.uri);
 
+  /**
+   * The open document once the parse of its current version is at hand. While its analysis is pending or
+   * running (started at once if it waited for its debounce), a hover, outline, definition or code-action request
+   * waits for that analysis to have parsed the version (it parses in slices, with requests served in between),
+   * instead of parsing the same text a second time, synchronously, which blocked every other request for as
+   * long (seconds on a 1 MB file). Undefined when the document closed or the request was cancelled meanwhile.
+   */
+  async function parsedDocument(uri: string, token?: CancellationToken): Promise<TextDocument | undefined> {
+    const t0 = performance.now();
+    for (;;) {
+      const doc = documents.get(uri);
+      if (!doc || token?.isCancellationRequested) return undefined;
+      // (After PARSE_WAIT_MS, e.g. while the document keeps changing, the request parses for itself.)
+      if (!scheduler.busy(uri) || cachedParse(doc.getText(), uri, doc.version) || performance.now() - t0 > PARSE_WAIT_MS) return doc;
+      scheduler.expedite(uri);
+      await scheduler.progress(uri);
+    }
+  }
+
   // Schema source switches (cluster CRDs handed over, workspace CRDs changed) re-analyse open documents at once.
   installSchemaSources(connection, engine, () => { void session.reanalyzeAll().catch((err: unknown) => logError('re-analysis', err)); });
 
@@ -247,8 +271,8 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onHover((params): Hover | null => {
-    const doc = documents.get(params.textDocument.uri);
+  connection.onHover(async (params, token): Promise<Hover | null> => {
+    const doc = await parsedDocument(params.textDocument.uri, token);
     if (!doc) return null;
     try {
       const h = engine.hover(doc.getText(), doc.uri, doc.version, params.position);
@@ -259,8 +283,8 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onDocumentSymbol((params): LspDocumentSymbol[] => {
-    const doc = documents.get(params.textDocument.uri);
+  connection.onDocumentSymbol(async (params, token): Promise<LspDocumentSymbol[]> => {
+    const doc = await parsedDocument(params.textDocument.uri, token);
     if (!doc) return [];
     try {
       const toLsp = (s: DocSymbol): LspDocumentSymbol => ({
@@ -274,8 +298,8 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onDefinition((params): Location[] | LocationLink[] => {
-    const doc = documents.get(params.textDocument.uri);
+  connection.onDefinition(async (params, token): Promise<Location[] | LocationLink[]> => {
+    const doc = await parsedDocument(params.textDocument.uri, token);
     if (!doc) return [];
     try {
       const targets = engine.definition(doc.getText(), doc.uri, doc.version, params.position);
@@ -291,8 +315,8 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onCodeAction((params): CodeAction[] => {
-    const doc = documents.get(params.textDocument.uri);
+  connection.onCodeAction(async (params, token): Promise<CodeAction[]> => {
+    const doc = await parsedDocument(params.textDocument.uri, token);
     if (!doc) return [];
     try {
       const fluxDiags = params.context.diagnostics.filter((d) => d.source === 'flux');
