@@ -254,6 +254,9 @@ export function startLanguageServer(connection: Connection): void {
   documents.onDidClose((e) => {
     scheduler.forget(e.document.uri);
     engine.forget(e.document.uri);
+    // The index entry made from the editor's text goes too: it holds that text (and the file's objects), which
+    // kept a closed 10 MB file's text alive. The session re-indexes the disk copy when there is one it analyses.
+    engine.unindexFile(e.document.uri);
     memory.note(e.document.getText().length);
     memory.idle();
     session.closed(e.document.uri);
