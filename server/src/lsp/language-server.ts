@@ -170,11 +170,15 @@ export function startLanguageServer(connection: Connection): void {
    */
   async function parsedDocument(uri: string, token?: CancellationToken): Promise<TextDocument | undefined> {
     const t0 = performance.now();
+    const first = documents.get(uri)?.version;
     for (;;) {
       const doc = documents.get(uri);
       if (!doc || token?.isCancellationRequested) return undefined;
-      // (After PARSE_WAIT_MS, e.g. while the document keeps changing, the request parses for itself.)
-      if (!scheduler.busy(uri) || cachedParse(doc.getText(), uri, doc.version) || performance.now() - t0 > PARSE_WAIT_MS) return doc;
+      // While the document keeps changing (each version cancels the last analysis), after PARSE_WAIT_MS the
+      // request parses for itself. For one version it waits for the analysis however long its parse takes:
+      // parsing it a second time, synchronously, would be as slow and would block every other request.
+      const starved = doc.version !== first && performance.now() - t0 > PARSE_WAIT_MS;
+      if (!scheduler.busy(uri) || cachedParse(doc.getText(), uri, doc.version) || starved) return doc;
       scheduler.expedite(uri);
       await scheduler.progress(uri);
     }
