@@ -1,11 +1,13 @@
 /**
  * Starts and stops the language client. The server (dist/server.js) runs in its own Node process
- * over IPC, so analysis never blocks the extension host.
+ * over IPC, so analysis never blocks the extension host. The client library is loaded when the client first
+ * starts (deferred.ts, a bundle of its own), not when the extension's entry bundle is loaded.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import type { FluxSettings } from './settings';
 import { SECTION } from './settings';
+import { loadDeferred } from './load-deferred';
 
 export class LanguageClientController implements vscode.Disposable {
   private client?: LanguageClient;
@@ -27,6 +29,7 @@ export class LanguageClientController implements vscode.Disposable {
 
   private async start(settings: FluxSettings): Promise<void> {
     if (this.client) return;
+    const { LanguageClient, TransportKind } = loadDeferred();
     const module = this.extension.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },

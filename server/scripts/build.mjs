@@ -21,8 +21,10 @@ const common = {
 
 await Promise.all([
   // The extension entry stays small so activation is quick: the cluster runtime (client-node and the
-  // cluster core) is a separate file that ctx.ts loads with import() when the explorer first connects.
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode', './cluster/runtime'] }),
+  // cluster core) is a separate file that ctx.ts loads with require() when the explorer first connects, and the
+  // language client and the workspace index another (client/src/deferred.ts), loaded after activate() returns.
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode', './cluster/runtime', './deferred'] }),
+  build({ ...common, entryPoints: ['client/src/deferred.ts'], outfile: 'dist/deferred.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['client/src/cluster/runtime.ts'], outfile: 'dist/cluster/runtime.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } }),

@@ -44,13 +44,13 @@ test('the .vsix holds only what the extension loads: no CLI, no source maps, no 
   const files = execFileSync(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' })
     .split('\n').map((l) => l.trim()).filter((l) => l !== '').sort();
   assert.deepEqual(files, [
-    'LICENSE', 'README.md', 'dist/client.js', 'dist/cluster/runtime.js', 'dist/server.js', 'package.json',
+    'LICENSE', 'README.md', 'dist/client.js', 'dist/cluster/runtime.js', 'dist/deferred.js', 'dist/server.js', 'package.json',
     'resources/flux.svg', 'resources/icon.png', 'snippets/flux.json', 'syntaxes/flux.injection.tmLanguage.json',
   ]);
 });
 
 test('the bundles are minified, with their source maps beside them in dist/', () => {
-  for (const f of ['client.js', 'server.js', 'cluster/runtime.js', 'cli.js']) {
+  for (const f of ['client.js', 'server.js', 'cluster/runtime.js', 'deferred.js', 'cli.js']) {
     const text = fs.readFileSync(path.join(root, 'dist', f), 'utf8');
     // An unminified esbuild bundle names each module in a `// path/to/file.ts` comment line; a minified one does not.
     assert.doesNotMatch(text, /^\/\/ (server|client)\/src\/.*\.ts$/m, `${f}: not minified`);

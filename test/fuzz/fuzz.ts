@@ -10,7 +10,9 @@
  *
  * Failures reproducible in-process (ranges, exceptions) are minimized (lines removed while the failure stays)
  * and saved under test/fuzz/regressions/, which test/engine/fuzz-regressions.test.ts replays. With
- * FW_FUZZ_TRACE=FILE every input (uri, version, text) is appended to FILE as a JSON line, to replay a failure.
+ * FW_FUZZ_TRACE=FILE every input (uri, version, text, and an incremental change as sent) is appended to FILE as a
+ * JSON line, to replay a failure. Failures that need the server's state across inputs (a sequence of changes)
+ * are saved by hand under test/fuzz/regressions/lsp/ and replayed over stdio by test/lsp/fuzz.test.ts.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -177,7 +179,10 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     }
     const uri = r() < 0.03 ? ODD_URIS[Math.floor(r() * ODD_URIS.length)]! : pool[Math.floor(r() * pool.length)]!;
     let doc = open.get(uri);
+    let sent: unknown;
+    let how = 'full';
     if (!doc) {
+      how = 'open';
       doc = TextDocument.create(uri, 'yaml', 1, text);
       client.open(uri, text, 1);
     } else if (r() < 0.5) {
@@ -191,13 +196,17 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       const insert = text.slice(0, Math.floor(r() * Math.min(text.length, 200)));
       const version = doc.version + 1;
       const change = { range: { start: a, end: b }, text: insert };
+      // The expected text, from a fresh document each time: TextDocument.update leaves a corrupt line table after
+      // such a range (see server/src/lsp/text-documents.ts), so a mirror kept across changes would drift.
       const next = TextDocument.create(uri, 'yaml', doc.version, doc.getText());
       TextDocument.update(next, [change], version);
-      doc = next;
+      doc = TextDocument.create(uri, 'yaml', version, next.getText());
+      sent = change;
+      how = 'range';
       client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
     }
     open.set(uri, doc);
-    if (process.env.FW_FUZZ_TRACE) fs.appendFileSync(process.env.FW_FUZZ_TRACE, `${JSON.stringify({ i, uri, version: doc.version, text: doc.getText() })}\n`);
+    if (process.env.FW_FUZZ_TRACE) fs.appendFileSync(process.env.FW_FUZZ_TRACE, `${JSON.stringify({ i, uri, how, version: doc.version, text: doc.getText(), ...(sent ? { change: sent } : {}) })}\n`);
     const size = Buffer.byteLength(doc.getText());
     const limit = size < MB ? limitSmall : limitAny;
     const diagnostics = client.waitForDiagnostics(uri, doc.version, size < MB ? 20000 : 120000);
@@ -298,6 +307,58 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
   const byClass: Record<string, number> = {};
   for (const f of failures) byClass[f.class] = (byClass[f.class] ?? 0) + 1;
   return { inputs: opts.count, requests, failures, byClass, rssStartMb: rssStart, rssEndMb: rssEnd, saved };
+}
+
+/** A saved LSP-level regression (test/fuzz/regressions/lsp/*.json): notifications sent in order, then requests. */
+export interface LspCase { class: string; problem: string; messages: Array<{ method: string; params: unknown }>; requests: Array<{ method: string; params: unknown }> }
+
+/**
+ * Replays an LSP-level case on a running server: the notifications, then each request, which must be answered
+ * within `limitMs` without an error; then the diagnostics of the last version of each document must arrive and
+ * lie inside the text a fresh document gets from the same changes. Returns the problems found (empty: passed).
+ */
+export async function replayLspCase(client: LspClient, c: LspCase, limitMs: number): Promise<string[]> {
+  const problems: string[] = [];
+  const docs = new Map<string, TextDocument>();
+  for (const m of c.messages) {
+    const p = m.params as { textDocument: { uri: string; version: number; text?: string }; contentChanges?: unknown[] };
+    if (m.method === 'textDocument/didOpen') docs.set(p.textDocument.uri, TextDocument.create(p.textDocument.uri, 'yaml', p.textDocument.version, p.textDocument.text ?? ''));
+    else if (m.method === 'textDocument/didChange') {
+      let d = docs.get(p.textDocument.uri);
+      for (const ch of p.contentChanges ?? []) {
+        if (!d) break;
+        const next = TextDocument.create(d.uri, 'yaml', d.version, d.getText());
+        TextDocument.update(next, [ch as never], p.textDocument.version);
+        d = TextDocument.create(d.uri, 'yaml', p.textDocument.version, next.getText());
+      }
+      if (d) docs.set(d.uri, d);
+    } else if (m.method === 'textDocument/didClose') docs.delete(p.textDocument.uri);
+    client.notify(m.method, m.params);
+  }
+  const waits = [...docs.values()].map((d) => [d, client.waitForDiagnostics(d.uri, d.version, Math.max(20000, limitMs))] as const);
+  for (const [, w] of waits) w.catch(() => undefined);
+  for (const q of c.requests) {
+    const t0 = performance.now();
+    try {
+      await client.request(q.method, q.params, Math.max(limitMs * 3, 10000));
+      const ms = performance.now() - t0;
+      if (ms > limitMs) problems.push(`${q.method} took ${ms.toFixed(0)} ms (limit ${limitMs} ms)`);
+    } catch (err) {
+      problems.push(`${q.method}: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
+    }
+  }
+  for (const [d, w] of waits) {
+    try {
+      const published = await w;
+      const bad = published.diagnostics.find((x) => !rangeInside(d, x.range));
+      if (bad) problems.push(`diagnostic ${bad.code} range ${JSON.stringify(bad.range)} outside ${d.uri}`);
+    } catch {
+      problems.push(`no diagnostics for ${d.uri} version ${d.version}`);
+    }
+  }
+  const err = client.notifications.find((m) => m.method === 'window/logMessage' && (m.params as { type: number }).type === 1);
+  if (err) problems.push(`logged error: ${String((err.params as { message: string }).message).split('\n')[0]!.slice(0, 200)}`);
+  return problems;
 }
 
 async function main(): Promise<void> {

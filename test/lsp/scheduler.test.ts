@@ -89,4 +89,34 @@ describe('AnalysisScheduler', () => {
     assert.equal(s.delayFor('a'), 50);
     s.dispose();
   });
+  it('progress() resolves at each slice and at the end of a document\'s analysis, at once when nothing is pending', async () => {
+    let steps = 0;
+    const s = new AnalysisScheduler({ debounceMs: 0, sliceMs: 1, start: () => (function* (): AnalysisJob { for (let i = 0; i < 5; i++) { busy(2); steps++; yield; } })() });
+    await s.progress('a'); // nothing pending: resolves
+    s.schedule('a', 0);
+    let events = 0;
+    while (s.busy('a')) { await s.progress('a'); events++; }
+    assert.equal(steps, 5);
+    assert.ok(events >= 2 && events <= 6, `${events} progress events for a 5-slice analysis`);
+    // Forgetting a document releases its waiters.
+    s.schedule('b', 10_000);
+    const waiting = s.progress('b');
+    s.forget('b');
+    await waiting;
+    assert.equal(s.busy('b'), false);
+    s.dispose();
+  });
+
+  it('expedite() starts an analysis waiting for its debounce at once', async () => {
+    const done: string[] = [];
+    const s = new AnalysisScheduler({ debounceMs: 10_000, start: (uri) => (function* (): AnalysisJob { done.push(uri); })() });
+    s.schedule('a');
+    const t0 = performance.now();
+    s.expedite('a');
+    while (s.busy('a')) await s.progress('a');
+    assert.deepEqual(done, ['a']);
+    assert.ok(performance.now() - t0 < 5000, 'did not wait for the 10 s debounce');
+    s.expedite('nothing-pending'); // a no-op
+    s.dispose();
+  });
 });

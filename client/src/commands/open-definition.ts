@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { IndexedObject } from '../../../server/src/engine/index';
 import type { CommandFactory } from '../ctx';
 import { keyLabel } from '../targets';
+import { loadDeferred } from '../load-deferred';
 
 const MAX_FILES = 5000;
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -19,7 +20,7 @@ export const openDefinition: CommandFactory = (ctx) => async (arg?: unknown) => 
     return;
   }
   const found = await ctx.withProgress(`Searching the workspace for ${keyLabel(key)}`, async (signal) => {
-    const { WorkspaceIndex } = await import('../../../server/src/engine/index');
+    const { WorkspaceIndex } = loadDeferred(); // not in the entry bundle (see deferred.ts)
     const index = new WorkspaceIndex();
     const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
     const files = await vscode.workspace.findFiles('**/*.{yaml,yml}', '{**/node_modules/**,**/.git/**}', MAX_FILES);

@@ -22,22 +22,28 @@ import {
   type Location,
   type LocationLink,
   type Range,
+  type CancellationToken,
   FileChangeType,
   DidChangeWatchedFilesNotification,
   RequestType,
 } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { FluxEngine, type DocSymbol, type EngineSettings } from '../engine/engine';
+import { cachedParse } from '../engine/document';
 import type { FluxDiagnostic } from '../engine/types';
 import type { EngineCompletionItem } from '../engine/features/completion';
 import { installSchemaSources } from './schema-sources';
 import { WorkspaceSession } from './workspace-session';
 import { AnalysisScheduler, type AnalysisJob } from './scheduler';
 import { MemoryReturn } from './memory';
+import { robustTextDocuments } from './text-documents';
 
 /** The default delay between the last edit and the analysis (the analysis is incremental and adapts it down). */
 export const DEFAULT_DEBOUNCE_MS = 50;
+
+/** How long a request waits for the running analysis to parse the document (see parsedDocument). */
+const PARSE_WAIT_MS = 2000;
 
 /** The local path of a file: URI; undefined for other schemes and for URIs no local path has (`file://host/`, bad escapes). */
 function localPath(uri: string): string | undefined {
@@ -121,7 +127,7 @@ function toLspCompletion(item: EngineCompletionItem): CompletionItem {
 
 /** Starts serving on the connection; returns when the connection is listening. */
 export function startLanguageServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(robustTextDocuments);
   const engine = new FluxEngine();
   let debounceMs = DEFAULT_DEBOUNCE_MS;
   let linkSupport = false;
@@ -154,6 +160,29 @@ export function startLanguageServer(connection: Connection): void {
     onError: (uri, err) => logError(`analysis of ${uri}`, err),
   });
   const schedule = (doc: TextDocument): void => scheduler.schedule(doc.uri);
+
+  /**
+   * The open document once the parse of its current version is at hand. While its analysis is pending or
+   * running (started at once if it waited for its debounce), a hover, outline, definition or code-action request
+   * waits for that analysis to have parsed the version (it parses in slices, with requests served in between),
+   * instead of parsing the same text a second time, synchronously, which blocked every other request for as
+   * long (seconds on a 1 MB file). Undefined when the document closed or the request was cancelled meanwhile.
+   */
+  async function parsedDocument(uri: string, token?: CancellationToken): Promise<TextDocument | undefined> {
+    const t0 = performance.now();
+    const first = documents.get(uri)?.version;
+    for (;;) {
+      const doc = documents.get(uri);
+      if (!doc || token?.isCancellationRequested) return undefined;
+      // While the document keeps changing (each version cancels the last analysis), after PARSE_WAIT_MS the
+      // request parses for itself. For one version it waits for the analysis however long its parse takes:
+      // parsing it a second time, synchronously, would be as slow and would block every other request.
+      const starved = doc.version !== first && performance.now() - t0 > PARSE_WAIT_MS;
+      if (!scheduler.busy(uri) || cachedParse(doc.getText(), uri, doc.version) || starved) return doc;
+      scheduler.expedite(uri);
+      await scheduler.progress(uri);
+    }
+  }
 
   // Schema source switches (cluster CRDs handed over, workspace CRDs changed) re-analyse open documents at once.
   installSchemaSources(connection, engine, () => { void session.reanalyzeAll().catch((err: unknown) => logError('re-analysis', err)); });
@@ -229,6 +258,9 @@ export function startLanguageServer(connection: Connection): void {
   documents.onDidClose((e) => {
     scheduler.forget(e.document.uri);
     engine.forget(e.document.uri);
+    // The index entry made from the editor's text goes too: it holds that text (and the file's objects), which
+    // kept a closed 10 MB file's text alive. The session re-indexes the disk copy when there is one it analyses.
+    engine.unindexFile(e.document.uri);
     memory.note(e.document.getText().length);
     memory.idle();
     session.closed(e.document.uri);
@@ -246,8 +278,8 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onHover((params): Hover | null => {
-    const doc = documents.get(params.textDocument.uri);
+  connection.onHover(async (params, token): Promise<Hover | null> => {
+    const doc = await parsedDocument(params.textDocument.uri, token);
     if (!doc) return null;
     try {
       const h = engine.hover(doc.getText(), doc.uri, doc.version, params.position);
@@ -258,8 +290,8 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onDocumentSymbol((params): LspDocumentSymbol[] => {
-    const doc = documents.get(params.textDocument.uri);
+  connection.onDocumentSymbol(async (params, token): Promise<LspDocumentSymbol[]> => {
+    const doc = await parsedDocument(params.textDocument.uri, token);
     if (!doc) return [];
     try {
       const toLsp = (s: DocSymbol): LspDocumentSymbol => ({
@@ -273,8 +305,8 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onDefinition((params): Location[] | LocationLink[] => {
-    const doc = documents.get(params.textDocument.uri);
+  connection.onDefinition(async (params, token): Promise<Location[] | LocationLink[]> => {
+    const doc = await parsedDocument(params.textDocument.uri, token);
     if (!doc) return [];
     try {
       const targets = engine.definition(doc.getText(), doc.uri, doc.version, params.position);
@@ -290,8 +322,8 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
-  connection.onCodeAction((params): CodeAction[] => {
-    const doc = documents.get(params.textDocument.uri);
+  connection.onCodeAction(async (params, token): Promise<CodeAction[]> => {
+    const doc = await parsedDocument(params.textDocument.uri, token);
     if (!doc) return [];
     try {
       const fluxDiags = params.context.diagnostics.filter((d) => d.source === 'flux');

@@ -43,6 +43,8 @@ export class AnalysisScheduler {
   private readonly lastMs = new Map<string, number>();
   private pumping = false;
   private disposed = false;
+  /** Callers waiting for the next event of a document's analysis (see progress). */
+  private readonly waiters = new Map<string, Array<() => void>>();
 
   constructor(private readonly opts: SchedulerOptions) {
     this.debounceMs = opts.debounceMs;
@@ -69,11 +71,7 @@ export class AnalysisScheduler {
     this.cancelPending(uri);
     this.timers.set(uri, setTimeout(() => {
       this.timers.delete(uri);
-      const job = this.opts.start(uri);
-      if (!job) return;
-      this.running.set(uri, { job, spent: 0 });
-      this.opts.onBusy?.();
-      this.pump();
+      this.begin(uri);
     }, delayMs));
   }
 
@@ -81,6 +79,7 @@ export class AnalysisScheduler {
   forget(uri: string): void {
     this.cancelPending(uri);
     this.lastMs.delete(uri);
+    this.notify(uri);
   }
 
   /** Whether an analysis of `uri` is waiting or running. */
@@ -88,9 +87,49 @@ export class AnalysisScheduler {
     return this.timers.has(uri) || this.running.has(uri);
   }
 
+  /**
+   * Resolves at the next event of `uri`'s analysis: a slice of it ran, it ended (done, failed, cancelled,
+   * forgotten), or the scheduler was disposed; at once when nothing is pending for `uri`. A request that needs
+   * what the analysis is computing (the parse of the current version) waits on this instead of computing it a
+   * second time, synchronously, while the analysis waits.
+   */
+  progress(uri: string): Promise<void> {
+    if (this.disposed || !this.busy(uri)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.waiters.get(uri);
+      if (list) list.push(resolve);
+      else this.waiters.set(uri, [resolve]);
+    });
+  }
+
+  /** Starts a pending analysis of `uri` now instead of after its debounce (a request is waiting for it). */
+  expedite(uri: string): void {
+    const t = this.timers.get(uri);
+    if (!t || this.disposed) return;
+    clearTimeout(t);
+    this.timers.delete(uri);
+    this.begin(uri);
+  }
+
+  private begin(uri: string): void {
+    const job = this.opts.start(uri);
+    if (!job) { this.notify(uri); return; }
+    this.running.set(uri, { job, spent: 0 });
+    this.opts.onBusy?.();
+    this.pump();
+  }
+
+  private notify(uri: string): void {
+    const list = this.waiters.get(uri);
+    if (!list) return;
+    this.waiters.delete(uri);
+    for (const w of list) w();
+  }
+
   dispose(): void {
     this.disposed = true;
     for (const uri of [...this.timers.keys(), ...this.running.keys()]) this.cancelPending(uri);
+    for (const uri of [...this.waiters.keys()]) this.notify(uri);
   }
 
   private cancelPending(uri: string): void {
@@ -125,6 +164,7 @@ export class AnalysisScheduler {
         } catch (err) {
           this.running.delete(uri);
           this.opts.onError?.(uri, err);
+          this.notify(uri);
           continue;
         }
         r.spent += this.now() - t0;
@@ -132,6 +172,7 @@ export class AnalysisScheduler {
           this.running.delete(uri);
           this.lastMs.set(uri, r.spent);
         }
+        this.notify(uri);
       }
       if (this.running.size > 0) this.pump();
       else this.opts.onIdle?.();

@@ -21,6 +21,13 @@ export interface DocSymbol {
 /** Levels of fields below an object in the outline (spec.chart.spec.sourceRef is 4), and fields per object. */
 const OUTLINE_DEPTH = 5;
 const OUTLINE_MAX_FIELDS = 2000;
+/**
+ * Fields in the whole outline. Every object is listed; past this many fields in the file, the next objects come
+ * without their sections. A file of thousands of objects otherwise made an outline of hundreds of thousands of
+ * symbols (seconds to build and to send, megabytes of JSON); real files stay far below (a 300-line HelmRelease
+ * has ~150 fields).
+ */
+export const OUTLINE_MAX_TOTAL_FIELDS = 20000;
 
 function scalarText(n: unknown): string | undefined {
   return isScalar(n) && n.value !== null && n.value !== undefined && typeof n.value !== 'object' ? String(n.value) : undefined;
@@ -86,6 +93,7 @@ function contains(outer: Range, inner: Range): boolean {
 
 export function documentSymbols(file: ParsedFile): DocSymbol[] {
   const out: DocSymbol[] = [];
+  const total = { left: OUTLINE_MAX_TOTAL_FIELDS };
   for (const doc of file.documents) {
     // (A kind written as a block scalar, `kind: |+`, may be only whitespace: an outline name must not be.)
     if (!doc.isFlux || !doc.kind?.trim() || !isMap(doc.yaml.contents as Node | null)) continue;
@@ -94,8 +102,10 @@ export function documentSymbols(file: ParsedFile): DocSymbol[] {
     const range = file.lineIndex.range(Math.min(contentStart, doc.endOffset), doc.endOffset);
     let selectionRange = metadataNameRange(file, doc) ?? kindOrStartRange(file, doc);
     if (!contains(range, selectionRange)) selectionRange = { start: range.start, end: range.start };
-    const sections = fieldSymbols(file, doc.yaml.contents as Node, 1, { left: OUTLINE_MAX_FIELDS })
-      ?.filter((c) => c.name !== 'apiVersion' && c.name !== 'kind');
+    const budget = { left: Math.min(OUTLINE_MAX_FIELDS, total.left) };
+    const sections = budget.left > 0 ? fieldSymbols(file, doc.yaml.contents as Node, 1, budget)
+      ?.filter((c) => c.name !== 'apiVersion' && c.name !== 'kind') : undefined;
+    total.left -= Math.min(OUTLINE_MAX_FIELDS, total.left) - Math.max(0, budget.left);
     const sym: DocSymbol = { name: objectLabel(oneLine(doc.kind), doc.name === undefined ? undefined : oneLine(doc.name), doc.namespace === undefined ? undefined : oneLine(doc.namespace)), detail: doc.apiVersion, kind: 'object', range, selectionRange };
     if (sections && sections.length > 0) sym.children = sections;
     out.push(sym);
