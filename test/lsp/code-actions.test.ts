@@ -163,7 +163,7 @@ describe('language server: quick fixes applied and re-linted over stdio', () => 
     assert.deepEqual(none, []);
     const stale = await client.request<Action[]>('textDocument/codeAction', {
       textDocument: { uri }, range: diags[0]!.range,
-      context: { diagnostics: [{ ...diags[0]!, code: 'flux/missing-required', data: { field: 'x', path: ['no', 'such'] }, source: 'flux' }] },
+      context: { diagnostics: [{ ...diags[0]!, code: 'flux/missing-required', data: { field: 'x', path: ['no', 'such'] }, source: 'Flux Workbench' }] },
     });
     assert.deepEqual(stale, []);
   });

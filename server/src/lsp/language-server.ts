@@ -56,6 +56,8 @@ function localPath(uri: string): string | undefined {
 }
 
 
+/** The diagnostics' source: the Problems panel shows `Flux Workbench(flux/unknown-field)`, not `flux(flux/…)`. */
+const DIAGNOSTIC_SOURCE = 'Flux Workbench';
 const SEVERITY: Record<FluxDiagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -108,7 +110,7 @@ export interface FoundObject {
 export const FindObjectRequest = new RequestType<FindObjectParams, FoundObject[], void>('flux/findObject');
 
 function toLspDiagnostic(d: FluxDiagnostic): Diagnostic {
-  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'flux', message: d.message, data: d.data };
+  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: DIAGNOSTIC_SOURCE, message: d.message, data: d.data };
 }
 
 function toLspCompletion(item: EngineCompletionItem): CompletionItem {
@@ -326,7 +328,7 @@ export function startLanguageServer(connection: Connection): void {
     const doc = await parsedDocument(params.textDocument.uri, token);
     if (!doc) return [];
     try {
-      const fluxDiags = params.context.diagnostics.filter((d) => d.source === 'flux');
+      const fluxDiags = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
       return engine.codeActions(doc.getText(), doc.uri, doc.version, fluxDiags).map((a) => ({
         title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.isPreferred,
         diagnostics: a.diagnostics as Diagnostic[], edit: { changes: { [doc.uri]: a.edits } },
