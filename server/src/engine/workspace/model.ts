@@ -15,12 +15,12 @@
 import * as posix from 'node:path/posix';
 import { FLUX_KINDS, splitApiVersion } from '../kinds';
 import { isRecord } from '../rules/context';
-import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, type DocFacts, type FileFacts, type GeneratedObject, type KustomizeFacts, type PatchFacts } from './facts';
+import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, originalFacts, type DocFacts, type FileFacts, type GeneratedObject, type KustomizeFacts, type PatchFacts } from './facts';
 import { parsePatchText, patchesOfValue, selects, type ParsedPatch, type PatchSubject } from './patches';
 
 /** One object as the model sees it, once per place it is applied (an unreached document has one free instance). */
 export interface Instance extends PatchSubject {
-  /** Unique id: `path#doc@cluster/applier`. */
+  /** Unique within its derived graph (a serial number: ids built from the applier's id grew with the depth). */
   id: string;
   path: string;
   doc: number;
@@ -264,16 +264,31 @@ const GRAPH_IRRELEVANT = new Set([
   'rollback', 'uninstall', 'driftDetection', 'maxHistory', 'deletionPolicy',
 ]);
 
-/** What the graph depends on in a file: identities, Flux specs (without Helm values), kustomize fields, keys. */
-function signature(f: FileFacts): string {
-  const parts: unknown[] = [f.kustomize ?? null, f.sopsConfig ?? null];
-  for (const d of f.documents) {
+/** Signatures of documents' facts (by the facts first extracted: moved copies have the same content). */
+const docSignatures = new WeakMap<DocFacts, string>();
+
+/** What other files' diagnostics and the graph depend on in a document (no offsets: moving it changes nothing). */
+function docSignature(d: DocFacts): string {
+  const key = originalFacts(d);
+  let sig = docSignatures.get(key);
+  if (sig === undefined) {
     const spec = d.value ? at(d.value, 'spec') : undefined;
     const specNoValues = isRecord(spec) ? Object.fromEntries(Object.entries(spec).filter(([k]) => !GRAPH_IRRELEVANT.has(k))) : spec;
-    parts.push([d.apiVersion, d.kind, d.name, d.namespace, d.labels, d.annotations, specNoValues, d.sops,
+    sig = JSON.stringify([d.apiVersion, d.kind, d.name, d.namespace, d.labels, d.annotations, specNoValues, d.sops,
       d.secret?.keys, d.configMapKeys, d.configMapData, d.refs.length, d.vars.map((v) => v.name)]);
+    docSignatures.set(key, sig);
   }
-  return JSON.stringify(parts, (_k, v: unknown) => (v instanceof Map ? undefined : v));
+  return sig;
+}
+
+/**
+ * What the graph depends on in a file: identities, Flux specs (without Helm values), kustomize fields, keys. Per
+ * document and kept with its facts, so an edit computes the edited document's signature only.
+ */
+function signature(f: FileFacts): string {
+  let sig = JSON.stringify([f.kustomize ?? null, f.sopsConfig ?? null]);
+  for (const d of f.documents) sig += `\n${docSignature(d)}`;
+  return sig;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -302,10 +317,8 @@ export interface Derived {
 export const docKey = (path: string, doc: number): string => `${path}#${doc}`;
 
 class Index {
-  private readonly exact = new Map<string, Instance[]>();
   private readonly byName = new Map<string, Instance[]>();
   add(i: Instance): void {
-    push(this.exact, `${i.kind}/${i.namespace ?? ''}/${i.name}`, i);
     push(this.byName, `${i.kind}/${i.name}`, i);
   }
   /**
@@ -332,6 +345,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   const patchDocs = new Set<string>();
   const all = model.allFacts();
   const docOf = (path: string, doc: number): DocFacts | undefined => model.facts(path)?.documents[doc];
+  let serial = 0;
 
   // Patch documents: every file a kustomize file or a Flux Kustomization lists as a patch.
   const markPatchFiles = (dir: string, patches: readonly PatchFacts[]): void => {
@@ -348,7 +362,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   const newInstance = (item: BuildItem, d: DocFacts | undefined, appliedBy: Instance | undefined, cluster: Cluster | undefined): Instance => {
     const { group, version } = splitApiVersion(item.apiVersion);
     const inst: Instance = {
-      id: `${docKey(item.path, item.doc)}@${cluster?.id ?? ''}/${appliedBy?.id ?? ''}/${item.implicit ? `${item.kind}/${item.name}` : ''}`,
+      id: `i${serial++}`,
       path: item.path, doc: item.doc, apiVersion: item.apiVersion, group, version, kind: item.kind, name: item.name,
       labels: d?.labels ?? {}, annotations: d?.annotations ?? {}, patches: [...item.patches],
     };
@@ -740,7 +754,15 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     }
   }
 
-  // --- indexes ----------------------------------------------------------------------------------------------
+  return indexed(revision, instances, byDoc, clusters, builds, patchDocs);
+}
+
+/**
+ * The derived graph with its indexes. Outside derive() on purpose: closures share their function's scope, so
+ * lookups made there kept the derivation's working data (build cache, free instances) alive with the graph.
+ */
+function indexed(revision: number, instances: Instance[], byDoc: Map<string, Instance[]>, clusters: Cluster[],
+  builds: Map<string, KustomizationBuild>, patchDocs: Set<string>): Derived {
   const global = new Index();
   const perCluster = new Map<Cluster, Index>();
   for (const i of instances) {
