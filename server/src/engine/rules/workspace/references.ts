@@ -27,7 +27,7 @@ const pathText = (path: ReadonlyArray<string | number>): string => path.map((s) 
  * length once, so a miss compares only the names of a length that can be close enough (a miss used to sort and
  * compare every name of the kind), and each answer is kept for the graph's lifetime.
  */
-class NameCandidates {
+export class NameCandidates {
   /** Lower-cased length -> [name, lower-cased name], sorted by name. */
   private readonly byLength = new Map<number, Array<[string, string]>>();
   private readonly answers = new Map<string, string | undefined>();
