@@ -87,6 +87,24 @@ const CLUSTER_SCOPED = new Set([
 
 const FLUX_KIND_NAMES = new Set(FLUX_KINDS.map((k) => k.kind));
 
+/** No patches: shared by the instances that have none (most); frozen, so a stray push fails loudly. */
+const NO_PATCHES: AppliedPatch[] = Object.freeze([]) as unknown as AppliedPatch[];
+
+/**
+ * Group and version of an apiVersion, one object per distinct apiVersion: every instance of a 20k-document fleet
+ * kept its own copies, and the young generation's copying of them was most of derive()'s time at that size.
+ */
+const apiVersions = new Map<string, { group: string; version: string }>();
+function groupVersion(apiVersion: string): { group: string; version: string } {
+  let gv = apiVersions.get(apiVersion);
+  if (!gv) {
+    gv = splitApiVersion(apiVersion);
+    if (apiVersions.size > 10000) apiVersions.clear();
+    apiVersions.set(apiVersion, gv);
+  }
+  return gv;
+}
+
 function at(v: unknown, ...path: string[]): unknown {
   let x = v;
   for (const p of path) {
@@ -360,11 +378,11 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   }
 
   const newInstance = (item: BuildItem, d: DocFacts | undefined, appliedBy: Instance | undefined, cluster: Cluster | undefined): Instance => {
-    const { group, version } = splitApiVersion(item.apiVersion);
+    const { group, version } = groupVersion(item.apiVersion);
     const inst: Instance = {
       id: `i${serial++}`,
       path: item.path, doc: item.doc, apiVersion: item.apiVersion, group, version, kind: item.kind, name: item.name,
-      labels: d?.labels ?? {}, annotations: d?.annotations ?? {}, patches: [...item.patches],
+      labels: d?.labels ?? {}, annotations: d?.annotations ?? {}, patches: item.patches.length > 0 ? [...item.patches] : NO_PATCHES,
     };
     if (item.namespace !== undefined) inst.namespace = item.namespace;
     if (appliedBy) inst.appliedBy = appliedBy;
@@ -381,7 +399,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     for (const d of f.documents) {
       if (!d.apiVersion || !d.kind || d.name === undefined) continue;
       if (patchDocs.has(docKey(path, d.index))) continue;
-      const item: BuildItem = { path, doc: d.index, name: d.name, patches: [], kind: d.kind, apiVersion: d.apiVersion };
+      const item: BuildItem = { path, doc: d.index, name: d.name, patches: NO_PATCHES, kind: d.kind, apiVersion: d.apiVersion };
       if (d.namespace !== undefined && !d.namespace.includes('${')) item.namespace = d.namespace;
       out.push(item);
     }
@@ -408,15 +426,19 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     if (patches.length === 0) return;
     for (const it of items) {
       const d = docOf(it.path, it.doc);
-      const { group, version } = splitApiVersion(it.apiVersion);
+      const { group, version } = groupVersion(it.apiVersion);
       const subject: PatchSubject = { group, version, kind: it.kind, name: it.name, namespace: it.namespace, labels: d?.labels ?? {}, annotations: d?.annotations ?? {} };
-      for (const p of patches) if (selects(p.patch.selector, subject)) it.patches.push(p);
+      for (const p of patches) {
+        if (!selects(p.patch.selector, subject)) continue;
+        if (it.patches === NO_PATCHES) it.patches = [p];
+        else it.patches.push(p);
+      }
     }
   };
 
   const generatedItems = (f: FileFacts, gens: readonly GeneratedObject[]): BuildItem[] => gens.map((g) => {
     const item: BuildItem = {
-      path: f.path, doc: f.kustomize!.docIndex, name: g.name, patches: [], kind: g.kind, apiVersion: 'v1',
+      path: f.path, doc: f.kustomize!.docIndex, name: g.name, patches: NO_PATCHES, kind: g.kind, apiVersion: 'v1',
       implicit: { by: `${f.kustomize!.isComponent ? 'component' : 'kustomization'} ${f.path}`, ...(g.keys ? { keys: g.keys } : {}) },
     };
     if (g.namespace !== undefined) item.namespace = g.namespace;
@@ -514,7 +536,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   for (const f of all) {
     for (const d of f.documents) {
       if (!d.apiVersion || !d.kind || d.name === undefined || patchDocs.has(docKey(f.path, d.index))) continue;
-      const item: BuildItem = { path: f.path, doc: d.index, name: d.name, patches: [], kind: d.kind, apiVersion: d.apiVersion };
+      const item: BuildItem = { path: f.path, doc: d.index, name: d.name, patches: NO_PATCHES, kind: d.kind, apiVersion: d.apiVersion };
       if (d.namespace !== undefined && !d.namespace.includes('${')) item.namespace = d.namespace;
       const inst = newInstance(item, d, undefined, undefined);
       freeInstances.push(inst);
@@ -654,7 +676,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const src = at(d?.value, 'spec', 'chart', 'spec', 'sourceRef');
     if (!isRecord(src) || inst.namespace === undefined) return;
     const item: BuildItem = {
-      path: inst.path, doc: inst.doc, name: `${inst.namespace}-${inst.name}`, patches: [], kind: 'HelmChart',
+      path: inst.path, doc: inst.doc, name: `${inst.namespace}-${inst.name}`, patches: NO_PATCHES, kind: 'HelmChart',
       apiVersion: 'source.toolkit.fluxcd.io/v1', implicit: { by: `HelmRelease ${inst.namespace}/${inst.name}` },
     };
     const ns = typeof src.namespace === 'string' ? src.namespace : inst.namespace;
@@ -687,7 +709,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const rootKeys = new Set(roots.map((r) => docKey(r.path, r.doc)));
     for (const rootInst of roots) {
       const d = docOf(rootInst.path, rootInst.doc);
-      const rootItem: BuildItem = { path: rootInst.path, doc: rootInst.doc, name: rootInst.name, namespace: rootInst.namespace, patches: [], kind: rootInst.kind, apiVersion: rootInst.apiVersion };
+      const rootItem: BuildItem = { path: rootInst.path, doc: rootInst.doc, name: rootInst.name, namespace: rootInst.namespace, patches: NO_PATCHES, kind: rootInst.kind, apiVersion: rootInst.apiVersion };
       if (rootInst.implicit) rootItem.implicit = rootInst.implicit;
       const root = newInstance(rootItem, rootInst.implicit ? undefined : d, undefined, cluster);
       if (rootInst === first) cluster.root = root;
@@ -734,7 +756,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
       // An unreached object built by an unreached Kustomization: its patches and namespace are known.
       const existing = byDoc.get(docKey(it.path, it.doc))?.find((x) => x.cluster === undefined && !x.appliedBy);
       if (existing && !it.implicit) {
-        existing.patches.push(...it.patches);
+        if (it.patches.length > 0) existing.patches = [...existing.patches, ...it.patches];
         if (existing.namespace === undefined && it.namespace !== undefined) existing.namespace = it.namespace;
         existing.appliedBy = inst;
         build.objects.push(existing);
