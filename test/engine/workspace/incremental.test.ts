@@ -6,7 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FluxEngine } from '../../../server/src/engine/engine';
-import type { FileFacts } from '../../../server/src/engine/workspace/facts';
+import { LineStarts, type FileFacts } from '../../../server/src/engine/workspace/facts';
+import { LineIndex } from '../../../server/src/engine/document/line-index';
 import { closest } from '../../../server/src/engine/schema/validate';
 import { NameCandidates } from '../../../server/src/engine/rules/workspace/references';
 import { bootstrap, fleet, ks, ROOT } from './helpers';
@@ -166,5 +167,25 @@ describe('did-you-mean names', () => {
       if (want !== undefined) suggested++;
     }
     assert.ok(suggested > 20, `the sample has suggestions (${suggested})`);
+  });
+});
+
+describe('facts keep line starts, not the text', () => {
+  it('LineStarts answers as the parse\'s LineIndex for LF, CRLF, lone CR and mixed texts', () => {
+    let seed = 11;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let t = 0; t < 200; t++) {
+      const text = Array.from({ length: Math.floor(rnd() * 60) }, () => ['a', 'b', '\n', '\r\n', '\r', ' '][Math.floor(rnd() * 6)]).join('');
+      const index = new LineIndex(text);
+      const starts = new LineStarts(index, text);
+      assert.equal(starts.lineCount, index.lineCount);
+      for (let o = -1; o <= text.length + 1; o++) {
+        assert.deepEqual(starts.positionAt(o), index.positionAt(o), `${JSON.stringify(text)} @${o}`);
+        assert.deepEqual(starts.range(o, o + 2), index.range(o, o + 2));
+      }
+      for (let line = -1; line <= index.lineCount; line++) {
+        for (const character of [0, 1, 3, 100]) assert.equal(starts.offsetAt({ line, character }), index.offsetAt({ line, character }));
+      }
+    }
   });
 });

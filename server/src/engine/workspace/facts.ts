@@ -13,7 +13,7 @@ import { isMap, isScalar, isSeq, Scalar, type Node, type Pair } from 'yaml';
 import type { FluxDocument, LineIndex, ParsedFile } from '../document';
 import { findReferences, type ObjectReference } from '../index/references';
 import { MAX_DEPTH } from '../document/nodes';
-import type { Range } from '../types';
+import type { Position, Range } from '../types';
 import { parseSopsConfig, type SopsConfig } from '../sops';
 
 /** `[keyStart, keyEnd, valueStart, valueEnd]` offsets of a field (key -1 for sequence items). */
@@ -139,9 +139,64 @@ export interface DocFacts {
   broken: boolean;
 }
 
+/**
+ * A file's line starts, kept with its facts in place of the parse's LineIndex, which holds the whole text (for
+ * lineText): through the facts, every workspace file's text stayed in memory. Answers positionAt, offsetAt and
+ * range exactly as LineIndex does (the offset of a CRLF's \n is the end of its line).
+ */
+export class LineStarts {
+  private readonly starts: Int32Array;
+  /** Per line: it ends with \r\n (only for texts holding a \r). */
+  private readonly crlf: Uint8Array | undefined;
+  private readonly length: number;
+
+  constructor(index: LineIndex, text: string) {
+    const n = index.lineCount;
+    this.starts = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.starts[i] = index.lineStart(i);
+    this.length = text.length;
+    if (text.includes('\r')) {
+      this.crlf = new Uint8Array(n);
+      for (let i = 0; i + 1 < n; i++) {
+        const next = this.starts[i + 1]!;
+        if (text.charCodeAt(next - 1) === 10 && text.charCodeAt(next - 2) === 13 && next - 2 >= this.starts[i]!) this.crlf[i] = 1;
+      }
+    }
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    const between = this.crlf !== undefined && this.crlf[lo] === 1 && lo + 1 < this.starts.length && o === this.starts[lo + 1]! - 1;
+    return { line: lo, character: o - this.starts[lo]! - (between ? 1 : 0) };
+  }
+
+  offsetAt(pos: Position): number {
+    if (pos.line < 0) return 0;
+    if (pos.line >= this.starts.length) return this.length;
+    const start = this.starts[pos.line]!;
+    const next = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1]! : this.length;
+    return Math.min(start + Math.max(0, pos.character), next);
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+}
+
 export interface FileFacts {
   path: string;
-  lineIndex: LineIndex;
+  lineIndex: LineStarts;
   documents: DocFacts[];
   /** Set when the file is a kustomize kustomization file. */
   kustomize?: KustomizeFacts;
@@ -485,7 +540,7 @@ function moved(d: DocFacts, delta: number, lines: number, index: number): DocFac
 
 /** The facts of one parsed file, keyed by its path in the model. */
 export function extractFacts(file: ParsedFile, path: string): FileFacts {
-  const facts: FileFacts = { path, lineIndex: file.lineIndex, documents: [], sops: false };
+  const facts: FileFacts = { path, lineIndex: new LineStarts(file.lineIndex, file.text), documents: [], sops: false };
   const isKustomizeFile = isKustomizationFileName(path);
   for (const doc of file.documents) {
     const line = file.lineIndex.positionAt(doc.startOffset).line;
