@@ -398,7 +398,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const out: BuildItem[] = [];
     for (const d of f.documents) {
       if (!d.apiVersion || !d.kind || d.name === undefined) continue;
-      if (patchDocs.has(docKey(path, d.index))) continue;
+      if (patchDocs.size > 0 && patchDocs.has(docKey(path, d.index))) continue;
       const item: BuildItem = { path, doc: d.index, name: d.name, patches: NO_PATCHES, kind: d.kind, apiVersion: d.apiVersion };
       if (d.namespace !== undefined && !d.namespace.includes('${')) item.namespace = d.namespace;
       out.push(item);
@@ -535,7 +535,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   const syncPaths = new Map<string, string>();
   for (const f of all) {
     for (const d of f.documents) {
-      if (!d.apiVersion || !d.kind || d.name === undefined || patchDocs.has(docKey(f.path, d.index))) continue;
+      if (!d.apiVersion || !d.kind || d.name === undefined || (patchDocs.size > 0 && patchDocs.has(docKey(f.path, d.index)))) continue;
       const item: BuildItem = { path: f.path, doc: d.index, name: d.name, patches: NO_PATCHES, kind: d.kind, apiVersion: d.apiVersion };
       if (d.namespace !== undefined && !d.namespace.includes('${')) item.namespace = d.namespace;
       const inst = newInstance(item, d, undefined, undefined);
