@@ -63,6 +63,34 @@ describe('language server: workspace diagnostics from the fleet model', () => {
     assert.deepEqual((await v2).diagnostics, []);
   });
 
+  it('an interval edit republishes only the edited file; a renamed dependency republishes the file that depends on it', async () => {
+    const apps = uri('clusters/prod/apps.yaml');
+    const infra = uri('clusters/prod/infra.yaml');
+    const text = fs.readFileSync(path.join(dir, 'clusters/prod/apps.yaml'), 'utf8');
+    const opened = client.waitForDiagnostics(apps, 1, 30000);
+    client.open(apps, text);
+    await opened;
+    const mark = client.notifications.length;
+    const v2 = client.waitForDiagnostics(apps, 2, 30000);
+    client.notify('textDocument/didChange', { textDocument: { uri: apps, version: 2 }, contentChanges: [{ text: text.replace('interval: 10m', 'interval: 20m') }] });
+    await v2;
+    // The rename makes infra's dependsOn entry miss: infra is republished (after anything the first edit caused).
+    const missing = client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as PublishedDiagnostics).uri === infra
+      && codes(m.params as PublishedDiagnostics).includes('flux/depends-on-missing'), 30000);
+    const renamed = client.notifications.length;
+    client.notify('textDocument/didChange', { textDocument: { uri: apps, version: 3 }, contentChanges: [{ text: text.replace('name: apps', 'name: apps-renamed') }] });
+    await missing;
+    const published = (from: number, to: number): string[] => client.notifications.slice(from, to)
+      .filter((m) => m.method === 'textDocument/publishDiagnostics').map((m) => (m.params as PublishedDiagnostics).uri);
+    assert.deepEqual(published(mark, renamed), [apps], 'the interval edit published the edited file only');
+    // Back to the original name: infra's diagnostic goes again.
+    const cleared = client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as PublishedDiagnostics).uri === infra
+      && !codes(m.params as PublishedDiagnostics).includes('flux/depends-on-missing'), 30000);
+    client.notify('textDocument/didChange', { textDocument: { uri: apps, version: 4 }, contentChanges: [{ text }] });
+    await cleared;
+    client.notify('textDocument/didClose', { textDocument: { uri: apps } });
+  });
+
   it('a setting change reaches the server without a restart: the target version re-judges every file', async () => {
     const source = uri('infra/source.yaml');
     const before = client.notifications.filter((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as PublishedDiagnostics).uri === source).pop();

@@ -136,7 +136,8 @@ export function analyzeDiskWorkspace(ws: DiskWorkspace, engine: FluxEngine, opts
       ws.problems.push(`${f.display}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  for (const [key, text] of texts) local.set(key, engine.updateFile(text, key).diagnostics);
+  // No definitions index: the CLI answers no definition requests.
+  for (const [key, text] of texts) local.set(key, engine.updateFile(text, key, { index: false }).diagnostics);
   texts.clear();
   const out: FileResult[] = [];
   if (opts.diagnostics === false) return out;

@@ -138,19 +138,20 @@ export class FluxEngine {
    * Analyses a file for the fleet model: one parse gives its per-file diagnostics and its facts, which replace
    * the file's facts in the model; it is also (re)indexed for definitions. `path` is the model's key (absolute,
    * `/` separators); `uri` and `version` enable the parse cache. `graphChanged` says whether the model's derived
-   * graph may change (so other files' cross-file diagnostics need recomputing).
+   * graph may change (so other files' cross-file diagnostics need recomputing). `index: false` leaves the
+   * definitions index alone (the CLI answers no definition requests: indexing 20k documents cost it time and memory).
    */
-  updateFile(text: string, path: string, opts: { uri?: string; version?: number } = {}): LocalAnalysis & { graphChanged: boolean } {
+  updateFile(text: string, path: string, opts: { uri?: string; version?: number; index?: boolean } = {}): LocalAnalysis & { graphChanged: boolean } {
     return drain(this.updateFileSteps(text, path, opts));
   }
 
   /** updateFile in steps, yielding between documents; the model changes only when it completes. */
-  *updateFileSteps(text: string, path: string, opts: { uri?: string; version?: number } = {}): Generator<void, LocalAnalysis & { graphChanged: boolean }> {
+  *updateFileSteps(text: string, path: string, opts: { uri?: string; version?: number; index?: boolean } = {}): Generator<void, LocalAnalysis & { graphChanged: boolean }> {
     const uri = opts.uri ?? path;
     this.schemaSources.fileChanged(uri, text);
-    const { file, ...local } = yield* analyzeLocalSteps(text, path, { registry: this.registryFor(uri), targetFluxVersion: this.settings.targetFluxVersion }, opts);
+    const { file, ...local } = yield* analyzeLocalSteps(text, path, { registry: this.registryFor(uri), targetFluxVersion: this.settings.targetFluxVersion }, { uri: opts.uri, version: opts.version });
     const graphChanged = this.workspace.setFile(path, local.facts);
-    this.index.updateParsed(uri, file);
+    if (opts.index !== false) this.index.updateParsed(uri, file);
     return { ...local, graphChanged };
   }
 

@@ -1,15 +1,19 @@
 /**
  * File facts: the compact summary of one file that the fleet model works from. It is extracted from the parse
  * the per-file analysis makes anyway, so the model never parses a file a second time and keeps no parse tree:
- * identities, labels and annotations, references with their ranges, the plain value of Flux objects, the
- * kustomize fields of a kustomization file, Secret/ConfigMap keys, and the `${VAR}` uses with their ranges.
- * Ranges are stored as offsets and turned into positions through the file's LineIndex when a rule reports.
+ * identities, labels and annotations, references with their ranges, the plain value of Flux objects (without
+ * Helm values, which nothing outside the file reads), the kustomize fields of a kustomization file, Secret/ConfigMap
+ * keys, and the `${VAR}` uses with their ranges. Ranges are stored as offsets and turned into positions through the
+ * file's LineIndex when a rule reports.
+ *
+ * Incremental: a document whose parse chunks.ts reused (its text did not change) reuses its facts too, moved to
+ * its new offset and line, so an edit re-extracts the edited document only.
  */
 import { isMap, isScalar, isSeq, Scalar, type Node, type Pair } from 'yaml';
 import type { FluxDocument, LineIndex, ParsedFile } from '../document';
 import { findReferences, type ObjectReference } from '../index/references';
 import { MAX_DEPTH } from '../document/nodes';
-import type { Range } from '../types';
+import type { Position, Range } from '../types';
 import { parseSopsConfig, type SopsConfig } from '../sops';
 
 /** `[keyStart, keyEnd, valueStart, valueEnd]` offsets of a field (key -1 for sequence items). */
@@ -105,11 +109,18 @@ export interface DocFacts {
   annotations: Record<string, string>;
   start: number;
   end: number;
-  /** The plain value of a Flux document (aliases and merge keys resolved), or undefined. */
+  /**
+   * The plain value of a Flux document (aliases and merge keys resolved), or undefined. A HelmRelease's
+   * `spec.values` map is kept as `{}`: no derived data or cross-file rule reads Helm values, and they are most of
+   * a fleet's bytes.
+   */
   value?: Record<string, unknown>;
   /** Flux and config references (sourceRef, dependsOn, secretRef, ...), with their ranges. */
   refs: ObjectReference[];
-  /** Spans of the fields below the root (`spec.path`, `spec.healthChecks.0.name`, ...); Flux documents only. */
+  /**
+   * Spans of the fields the cross-file rules report at (SPAN_FIELDS: `kind`, `metadata.name`, `spec`, `spec.path`,
+   * `spec.patches.N`, `spec.healthChecks.N`, `spec.healthChecks.N.name`); Flux documents only.
+   */
   spans: Map<string, Span>;
   vars: VarUse[];
   /** A SOPS-encrypted document (top-level `sops` map with a mac). */
@@ -128,9 +139,64 @@ export interface DocFacts {
   broken: boolean;
 }
 
+/**
+ * A file's line starts, kept with its facts in place of the parse's LineIndex, which holds the whole text (for
+ * lineText): through the facts, every workspace file's text stayed in memory. Answers positionAt, offsetAt and
+ * range exactly as LineIndex does (the offset of a CRLF's \n is the end of its line).
+ */
+export class LineStarts {
+  private readonly starts: Int32Array;
+  /** Per line: it ends with \r\n (only for texts holding a \r). */
+  private readonly crlf: Uint8Array | undefined;
+  private readonly length: number;
+
+  constructor(index: LineIndex, text: string) {
+    const n = index.lineCount;
+    this.starts = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.starts[i] = index.lineStart(i);
+    this.length = text.length;
+    if (text.includes('\r')) {
+      this.crlf = new Uint8Array(n);
+      for (let i = 0; i + 1 < n; i++) {
+        const next = this.starts[i + 1]!;
+        if (text.charCodeAt(next - 1) === 10 && text.charCodeAt(next - 2) === 13 && next - 2 >= this.starts[i]!) this.crlf[i] = 1;
+      }
+    }
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    const between = this.crlf !== undefined && this.crlf[lo] === 1 && lo + 1 < this.starts.length && o === this.starts[lo + 1]! - 1;
+    return { line: lo, character: o - this.starts[lo]! - (between ? 1 : 0) };
+  }
+
+  offsetAt(pos: Position): number {
+    if (pos.line < 0) return 0;
+    if (pos.line >= this.starts.length) return this.length;
+    const start = this.starts[pos.line]!;
+    const next = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1]! : this.length;
+    return Math.min(start + Math.max(0, pos.character), next);
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+}
+
 export interface FileFacts {
   path: string;
-  lineIndex: LineIndex;
+  lineIndex: LineStarts;
   documents: DocFacts[];
   /** Set when the file is a kustomize kustomization file. */
   kustomize?: KustomizeFacts;
@@ -147,11 +213,6 @@ export function isKustomizationFileName(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
   return KUSTOMIZATION_FILE_NAMES.includes(base);
 }
-
-/** Fields whose subtrees hold data, not structure: no spans are kept below them. */
-const DATA_FIELDS = new Set(['values', 'data', 'stringData', 'binaryData', 'status', 'sops']);
-/** Spans kept per document at most: enough for every field a cross-file rule reports on. */
-const MAX_SPANS = 600;
 
 const VAR = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[=-])[^}]*)?\}/g;
 
@@ -179,24 +240,19 @@ function keyText(p: Pair): string | undefined {
 
 const QUOTED: ReadonlySet<unknown> = new Set([Scalar.QUOTE_DOUBLE, Scalar.QUOTE_SINGLE, Scalar.BLOCK_LITERAL, Scalar.BLOCK_FOLDED]);
 
-/** Walks a document's AST once: spans of structural fields (Flux documents) and `${VAR}` uses (every document). */
-function walk(doc: FluxDocument, withSpans: boolean, withVars: boolean, spans: Map<string, Span>, vars: VarUse[]): void {
-  const visit = (node: Node | null, path: Array<string | number>, keyRange: [number, number] | undefined, depth: number, spanOn: boolean): void => {
-    if (!node || depth > MAX_DEPTH || (!spanOn && !withVars)) return;
-    if (spanOn && path.length > 0 && node.range && spans.size < MAX_SPANS) {
-      spans.set(path.join('.'), [keyRange?.[0] ?? -1, keyRange?.[1] ?? -1, node.range[0], node.range[1]]);
-    }
+/** Walks a document's AST once for its `${VAR}` uses. */
+function walkVars(doc: FluxDocument, vars: VarUse[]): void {
+  const visit = (node: Node | null, path: Array<string | number>, depth: number): void => {
+    if (!node || depth > MAX_DEPTH) return;
     if (isMap(node)) {
       for (const p of node.items) {
         const k = keyText(p);
         if (k === undefined) continue;
-        const kr = (p.key as Node | null)?.range;
-        const childSpans = spanOn && !(depth === 1 && DATA_FIELDS.has(k)) && !(depth === 0 && DATA_FIELDS.has(k));
-        visit(p.value as Node | null, [...path, k], kr ? [kr[0], kr[1]] : undefined, depth + 1, childSpans);
+        visit(p.value as Node | null, [...path, k], depth + 1);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((it, i) => visit(it as Node | null, [...path, i], undefined, depth + 1, spanOn));
-    } else if (withVars && isScalar(node) && typeof node.value === 'string' && node.value.includes('${') && node.range) {
+      node.items.forEach((it, i) => visit(it as Node | null, [...path, i], depth + 1));
+    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('${') && node.range) {
       const source = node.source ?? node.value;
       const quoted = QUOTED.has(node.type);
       // Offsets inside the scalar are exact for plain and single-line quoted scalars; otherwise the scalar's range.
@@ -213,7 +269,46 @@ function walk(doc: FluxDocument, withSpans: boolean, withVars: boolean, spans: M
       }
     }
   };
-  visit(doc.yaml.contents as Node | null, [], undefined, 0, withSpans);
+  visit(doc.yaml.contents as Node | null, [], 0);
+}
+
+/** The last pair of a map with this key (a duplicate key's last value is the one the plain value holds). */
+function pairOf(map: Node | null | undefined, key: string): Pair | undefined {
+  if (!isMap(map)) return undefined;
+  let found: Pair | undefined;
+  for (const p of map.items) if (keyText(p) === key) found = p;
+  return found;
+}
+
+function setSpan(spans: Map<string, Span>, path: string, key: Node | null | undefined, value: Node | null | undefined): void {
+  if (!value?.range) return;
+  const kr = key?.range;
+  spans.set(path, [kr?.[0] ?? -1, kr?.[1] ?? -1, value.range[0], value.range[1]]);
+}
+
+/** The spans SPAN_FIELDS lists, looked up directly (no walk over the whole document). */
+function keptSpans(doc: FluxDocument, spans: Map<string, Span>): void {
+  const root = doc.yaml.contents as Node | null;
+  const field = (map: Node | null | undefined, key: string, path: string): Node | undefined => {
+    const p = pairOf(map, key);
+    if (!p) return undefined;
+    setSpan(spans, path, p.key as Node | null, p.value as Node | null);
+    return (p.value as Node | null) ?? undefined;
+  };
+  field(root, 'kind', 'kind');
+  field(field(root, 'metadata', 'metadata'), 'name', 'metadata.name');
+  spans.delete('metadata');
+  const spec = field(root, 'spec', 'spec');
+  if (!isMap(spec)) return;
+  field(spec, 'path', 'spec.path');
+  for (const list of ['patches', 'healthChecks']) {
+    const seq = pairOf(spec, list)?.value as Node | null | undefined;
+    if (!isSeq(seq)) continue;
+    seq.items.forEach((it, i) => {
+      setSpan(spans, `spec.${list}.${i}`, undefined, it as Node | null);
+      if (list === 'healthChecks') field(it as Node | null, 'name', `spec.healthChecks.${i}.name`);
+    });
+  }
 }
 
 function entries(list: unknown, node: Node | undefined): KustomizeEntry[] {
@@ -358,58 +453,109 @@ function secretFacts(doc: FluxDocument, value: Record<string, unknown>): DocFact
   return { keys, plaintext, start: kr?.[0] ?? doc.startOffset, end: kr?.[1] ?? doc.startOffset };
 }
 
+/** A Flux object's plain value as the facts keep it: a HelmRelease's `spec.values` map replaced by `{}`. */
+function compactValue(value: Record<string, unknown>): Record<string, unknown> {
+  const spec = value.spec;
+  if (!isRecord(spec) || !isRecord(spec.values)) return value;
+  return { ...value, spec: { ...spec, values: {} } };
+}
+
+/** The facts of one document (its offsets and ranges as in `file`). */
+function docFacts(file: ParsedFile, doc: FluxDocument): DocFacts {
+  const broken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+  const d: DocFacts = {
+    index: doc.index, isFlux: doc.isFlux, knownKind: doc.kindInfo !== undefined, labels: {}, annotations: {},
+    start: doc.startOffset, end: doc.endOffset, refs: [], spans: new Map(), vars: [], sops: false, broken,
+  };
+  if (doc.apiVersion !== undefined) d.apiVersion = doc.apiVersion;
+  if (doc.kind !== undefined) d.kind = doc.kind;
+  if (doc.group !== undefined) d.group = doc.group;
+  if (doc.version !== undefined) d.version = doc.version;
+  if (doc.name !== undefined) d.name = doc.name;
+  if (doc.namespace !== undefined) d.namespace = doc.namespace;
+  if (doc.partial) return d;
+  const hasVars = file.text.slice(doc.startOffset, doc.endOffset).includes('${');
+  const contents = doc.yaml.contents as Node | null;
+  if (!isMap(contents)) return d;
+  const value = doc.value();
+  if (!isRecord(value)) return d;
+  const meta = value.metadata;
+  if (isRecord(meta)) {
+    d.labels = stringMap(meta.labels);
+    d.annotations = stringMap(meta.annotations);
+  }
+  if (isRecord(value.sops) && value.sops.mac !== undefined) {
+    d.sops = true;
+    d.sopsMeta = value.sops;
+    const pair = contents.items.find((p) => keyText(p) === 'sops');
+    const kr = (pair?.key as Node | null | undefined)?.range;
+    if (kr) d.sopsKey = [kr[0], kr[1]];
+  }
+  if (doc.isFlux || doc.group === 'fluxcd.controlplane.io') d.value = compactValue(value);
+  if (doc.isFlux) {
+    d.refs = findReferences(file, doc, { config: true });
+    keptSpans(doc, d.spans);
+  }
+  if (hasVars) walkVars(doc, d.vars);
+  if (!doc.isFlux && doc.apiVersion === 'v1' && doc.kind === 'Secret') d.secret = secretFacts(doc, value);
+  if (!doc.isFlux && doc.apiVersion === 'v1' && doc.kind === 'ConfigMap') {
+    d.configMapKeys = [...Object.keys(isRecord(value.data) ? value.data : {}), ...Object.keys(isRecord(value.binaryData) ? value.binaryData : {})];
+    const data = stringMap(value.data);
+    if (Object.values(data).every((x) => x.length <= 4096)) d.configMapData = data;
+  }
+  return d;
+}
+
+/** Where a document's facts were extracted: its offset and line then (its text starts a line). */
+interface Extracted { facts: DocFacts; start: number; line: number }
+
+/** The last facts of each document parse (chunks.ts reuses the parse of a document whose text did not change). */
+const byParse = new WeakMap<object, Extracted>();
+/** A moved copy -> the facts it was moved from (same content: same signature). */
+const movedFrom = new WeakMap<DocFacts, DocFacts>();
+
+/** The facts a document's facts were first extracted as (moved copies share their content). */
+export function originalFacts(d: DocFacts): DocFacts {
+  return movedFrom.get(d) ?? d;
+}
+
+/** A document's facts moved by `delta` offsets and `lines` lines (its text unchanged), with a new index. */
+function moved(d: DocFacts, delta: number, lines: number, index: number): DocFacts {
+  if (delta === 0 && lines === 0 && d.index === index) return d;
+  const range = (r: Range): Range => (lines === 0 ? r : {
+    start: { line: r.start.line + lines, character: r.start.character },
+    end: { line: r.end.line + lines, character: r.end.character },
+  });
+  const out: DocFacts = {
+    ...d, index, start: d.start + delta, end: d.end + delta,
+    refs: lines === 0 ? d.refs : d.refs.map((r) => ({ ...r, nameRange: range(r.nameRange), range: range(r.range) })),
+    spans: delta === 0 ? d.spans : new Map([...d.spans].map(([k, x]): [string, Span] => [k, [x[0] < 0 ? x[0] : x[0] + delta, x[1] < 0 ? x[1] : x[1] + delta, x[2] + delta, x[3] + delta]])),
+    vars: delta === 0 ? d.vars : d.vars.map((v) => ({ ...v, start: v.start + delta, end: v.end + delta })),
+  };
+  if (d.sopsKey) out.sopsKey = [d.sopsKey[0] + delta, d.sopsKey[1] + delta];
+  if (d.secret) out.secret = { ...d.secret, start: d.secret.start + delta, end: d.secret.end + delta };
+  movedFrom.set(out, originalFacts(d));
+  return out;
+}
+
 /** The facts of one parsed file, keyed by its path in the model. */
 export function extractFacts(file: ParsedFile, path: string): FileFacts {
-  const facts: FileFacts = { path, lineIndex: file.lineIndex, documents: [], sops: false };
+  const facts: FileFacts = { path, lineIndex: new LineStarts(file.lineIndex, file.text), documents: [], sops: false };
   const isKustomizeFile = isKustomizationFileName(path);
   for (const doc of file.documents) {
-    const broken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
-    const d: DocFacts = {
-      index: doc.index, isFlux: doc.isFlux, knownKind: doc.kindInfo !== undefined, labels: {}, annotations: {},
-      start: doc.startOffset, end: doc.endOffset, refs: [], spans: new Map(), vars: [], sops: false, broken,
-    };
-    if (doc.apiVersion !== undefined) d.apiVersion = doc.apiVersion;
-    if (doc.kind !== undefined) d.kind = doc.kind;
-    if (doc.group !== undefined) d.group = doc.group;
-    if (doc.version !== undefined) d.version = doc.version;
-    if (doc.name !== undefined) d.name = doc.name;
-    if (doc.namespace !== undefined) d.namespace = doc.namespace;
+    const line = file.lineIndex.positionAt(doc.startOffset).line;
+    const atLineStart = file.lineIndex.lineStart(line) === doc.startOffset;
+    const prev = doc.partial || !atLineStart ? undefined : byParse.get(doc.yaml);
+    const d = prev ? moved(prev.facts, doc.startOffset - prev.start, line - prev.line, doc.index) : docFacts(file, doc);
+    if (!doc.partial && atLineStart) byParse.set(doc.yaml, { facts: d, start: doc.startOffset, line });
     facts.documents.push(d);
-    if (doc.partial) continue;
-    const hasVars = file.text.slice(doc.startOffset, doc.endOffset).includes('${');
-    const contents = doc.yaml.contents as Node | null;
-    if (!isMap(contents)) continue;
-    const value = doc.value();
-    if (!isRecord(value)) continue;
-    const meta = value.metadata;
-    if (isRecord(meta)) {
-      d.labels = stringMap(meta.labels);
-      d.annotations = stringMap(meta.annotations);
-    }
-    if (isRecord(value.sops) && value.sops.mac !== undefined) {
-      d.sops = true;
-      d.sopsMeta = value.sops;
-      facts.sops = true;
-      const pair = contents.items.find((p) => keyText(p) === 'sops');
-      const kr = (pair?.key as Node | null | undefined)?.range;
-      if (kr) d.sopsKey = [kr[0], kr[1]];
-    }
-    if (doc.isFlux || doc.group === 'fluxcd.controlplane.io') {
-      d.value = value;
-    }
-    if (doc.isFlux) {
-      d.refs = findReferences(file, doc, { config: true });
-    }
-    if (doc.isFlux || hasVars) walk(doc, doc.isFlux, hasVars, d.spans, d.vars);
-    if (!doc.isFlux && doc.apiVersion === 'v1' && doc.kind === 'Secret') d.secret = secretFacts(doc, value);
-    if (!doc.isFlux && doc.apiVersion === 'v1' && doc.kind === 'ConfigMap') {
-      d.configMapKeys = [...Object.keys(isRecord(value.data) ? value.data : {}), ...Object.keys(isRecord(value.binaryData) ? value.binaryData : {})];
-      const data = stringMap(value.data);
-      if (Object.values(data).every((x) => x.length <= 4096)) d.configMapData = data;
-    }
+    if (d.sops) facts.sops = true;
+    if (!isKustomizeFile || facts.kustomize !== undefined || doc.partial) continue;
     const isKustomizeDoc = (doc.group === 'kustomize.config.k8s.io' && (doc.kind === 'Kustomization' || doc.kind === 'Component'))
-      || (isKustomizeFile && doc.apiVersion === undefined && doc.kind === undefined);
-    if (isKustomizeFile && isKustomizeDoc && facts.kustomize === undefined) facts.kustomize = kustomizeFacts(doc, value);
+      || (doc.apiVersion === undefined && doc.kind === undefined);
+    if (!isKustomizeDoc || !isMap(doc.yaml.contents)) continue;
+    const value = doc.value();
+    if (isRecord(value)) facts.kustomize = kustomizeFacts(doc, value);
   }
   if (path.endsWith('/.sops.yaml') || path === '.sops.yaml') facts.sopsConfig = parseSopsConfig(file.text);
   if (isKustomizeFile && facts.kustomize === undefined && file.documents.length <= 1 && !file.fatal) {

@@ -15,12 +15,12 @@
 import * as posix from 'node:path/posix';
 import { FLUX_KINDS, splitApiVersion } from '../kinds';
 import { isRecord } from '../rules/context';
-import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, type DocFacts, type FileFacts, type GeneratedObject, type KustomizeFacts, type PatchFacts } from './facts';
+import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, originalFacts, type DocFacts, type FileFacts, type GeneratedObject, type KustomizeFacts, type PatchFacts } from './facts';
 import { parsePatchText, patchesOfValue, selects, type ParsedPatch, type PatchSubject } from './patches';
 
 /** One object as the model sees it, once per place it is applied (an unreached document has one free instance). */
 export interface Instance extends PatchSubject {
-  /** Unique id: `path#doc@cluster/applier`. */
+  /** Unique within its derived graph (a serial number: ids built from the applier's id grew with the depth). */
   id: string;
   path: string;
   doc: number;
@@ -86,6 +86,24 @@ const CLUSTER_SCOPED = new Set([
 ]);
 
 const FLUX_KIND_NAMES = new Set(FLUX_KINDS.map((k) => k.kind));
+
+/** No patches: shared by the instances that have none (most); frozen, so a stray push fails loudly. */
+const NO_PATCHES: AppliedPatch[] = Object.freeze([]) as unknown as AppliedPatch[];
+
+/**
+ * Group and version of an apiVersion, one object per distinct apiVersion: every instance of a 20k-document fleet
+ * kept its own copies, and the young generation's copying of them was most of derive()'s time at that size.
+ */
+const apiVersions = new Map<string, { group: string; version: string }>();
+function groupVersion(apiVersion: string): { group: string; version: string } {
+  let gv = apiVersions.get(apiVersion);
+  if (!gv) {
+    gv = splitApiVersion(apiVersion);
+    if (apiVersions.size > 10000) apiVersions.clear();
+    apiVersions.set(apiVersion, gv);
+  }
+  return gv;
+}
 
 function at(v: unknown, ...path: string[]): unknown {
   let x = v;
@@ -264,16 +282,31 @@ const GRAPH_IRRELEVANT = new Set([
   'rollback', 'uninstall', 'driftDetection', 'maxHistory', 'deletionPolicy',
 ]);
 
-/** What the graph depends on in a file: identities, Flux specs (without Helm values), kustomize fields, keys. */
-function signature(f: FileFacts): string {
-  const parts: unknown[] = [f.kustomize ?? null, f.sopsConfig ?? null];
-  for (const d of f.documents) {
+/** Signatures of documents' facts (by the facts first extracted: moved copies have the same content). */
+const docSignatures = new WeakMap<DocFacts, string>();
+
+/** What other files' diagnostics and the graph depend on in a document (no offsets: moving it changes nothing). */
+function docSignature(d: DocFacts): string {
+  const key = originalFacts(d);
+  let sig = docSignatures.get(key);
+  if (sig === undefined) {
     const spec = d.value ? at(d.value, 'spec') : undefined;
     const specNoValues = isRecord(spec) ? Object.fromEntries(Object.entries(spec).filter(([k]) => !GRAPH_IRRELEVANT.has(k))) : spec;
-    parts.push([d.apiVersion, d.kind, d.name, d.namespace, d.labels, d.annotations, specNoValues, d.sops,
+    sig = JSON.stringify([d.apiVersion, d.kind, d.name, d.namespace, d.labels, d.annotations, specNoValues, d.sops,
       d.secret?.keys, d.configMapKeys, d.configMapData, d.refs.length, d.vars.map((v) => v.name)]);
+    docSignatures.set(key, sig);
   }
-  return JSON.stringify(parts, (_k, v: unknown) => (v instanceof Map ? undefined : v));
+  return sig;
+}
+
+/**
+ * What the graph depends on in a file: identities, Flux specs (without Helm values), kustomize fields, keys. Per
+ * document and kept with its facts, so an edit computes the edited document's signature only.
+ */
+function signature(f: FileFacts): string {
+  let sig = JSON.stringify([f.kustomize ?? null, f.sopsConfig ?? null]);
+  for (const d of f.documents) sig += `\n${docSignature(d)}`;
+  return sig;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -302,10 +335,8 @@ export interface Derived {
 export const docKey = (path: string, doc: number): string => `${path}#${doc}`;
 
 class Index {
-  private readonly exact = new Map<string, Instance[]>();
   private readonly byName = new Map<string, Instance[]>();
   add(i: Instance): void {
-    push(this.exact, `${i.kind}/${i.namespace ?? ''}/${i.name}`, i);
     push(this.byName, `${i.kind}/${i.name}`, i);
   }
   /**
@@ -332,6 +363,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   const patchDocs = new Set<string>();
   const all = model.allFacts();
   const docOf = (path: string, doc: number): DocFacts | undefined => model.facts(path)?.documents[doc];
+  let serial = 0;
 
   // Patch documents: every file a kustomize file or a Flux Kustomization lists as a patch.
   const markPatchFiles = (dir: string, patches: readonly PatchFacts[]): void => {
@@ -346,11 +378,11 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   }
 
   const newInstance = (item: BuildItem, d: DocFacts | undefined, appliedBy: Instance | undefined, cluster: Cluster | undefined): Instance => {
-    const { group, version } = splitApiVersion(item.apiVersion);
+    const { group, version } = groupVersion(item.apiVersion);
     const inst: Instance = {
-      id: `${docKey(item.path, item.doc)}@${cluster?.id ?? ''}/${appliedBy?.id ?? ''}/${item.implicit ? `${item.kind}/${item.name}` : ''}`,
+      id: `i${serial++}`,
       path: item.path, doc: item.doc, apiVersion: item.apiVersion, group, version, kind: item.kind, name: item.name,
-      labels: d?.labels ?? {}, annotations: d?.annotations ?? {}, patches: [...item.patches],
+      labels: d?.labels ?? {}, annotations: d?.annotations ?? {}, patches: item.patches.length > 0 ? [...item.patches] : NO_PATCHES,
     };
     if (item.namespace !== undefined) inst.namespace = item.namespace;
     if (appliedBy) inst.appliedBy = appliedBy;
@@ -366,8 +398,8 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const out: BuildItem[] = [];
     for (const d of f.documents) {
       if (!d.apiVersion || !d.kind || d.name === undefined) continue;
-      if (patchDocs.has(docKey(path, d.index))) continue;
-      const item: BuildItem = { path, doc: d.index, name: d.name, patches: [], kind: d.kind, apiVersion: d.apiVersion };
+      if (patchDocs.size > 0 && patchDocs.has(docKey(path, d.index))) continue;
+      const item: BuildItem = { path, doc: d.index, name: d.name, patches: NO_PATCHES, kind: d.kind, apiVersion: d.apiVersion };
       if (d.namespace !== undefined && !d.namespace.includes('${')) item.namespace = d.namespace;
       out.push(item);
     }
@@ -394,15 +426,19 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     if (patches.length === 0) return;
     for (const it of items) {
       const d = docOf(it.path, it.doc);
-      const { group, version } = splitApiVersion(it.apiVersion);
+      const { group, version } = groupVersion(it.apiVersion);
       const subject: PatchSubject = { group, version, kind: it.kind, name: it.name, namespace: it.namespace, labels: d?.labels ?? {}, annotations: d?.annotations ?? {} };
-      for (const p of patches) if (selects(p.patch.selector, subject)) it.patches.push(p);
+      for (const p of patches) {
+        if (!selects(p.patch.selector, subject)) continue;
+        if (it.patches === NO_PATCHES) it.patches = [p];
+        else it.patches.push(p);
+      }
     }
   };
 
   const generatedItems = (f: FileFacts, gens: readonly GeneratedObject[]): BuildItem[] => gens.map((g) => {
     const item: BuildItem = {
-      path: f.path, doc: f.kustomize!.docIndex, name: g.name, patches: [], kind: g.kind, apiVersion: 'v1',
+      path: f.path, doc: f.kustomize!.docIndex, name: g.name, patches: NO_PATCHES, kind: g.kind, apiVersion: 'v1',
       implicit: { by: `${f.kustomize!.isComponent ? 'component' : 'kustomization'} ${f.path}`, ...(g.keys ? { keys: g.keys } : {}) },
     };
     if (g.namespace !== undefined) item.namespace = g.namespace;
@@ -499,8 +535,8 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   const syncPaths = new Map<string, string>();
   for (const f of all) {
     for (const d of f.documents) {
-      if (!d.apiVersion || !d.kind || d.name === undefined || patchDocs.has(docKey(f.path, d.index))) continue;
-      const item: BuildItem = { path: f.path, doc: d.index, name: d.name, patches: [], kind: d.kind, apiVersion: d.apiVersion };
+      if (!d.apiVersion || !d.kind || d.name === undefined || (patchDocs.size > 0 && patchDocs.has(docKey(f.path, d.index)))) continue;
+      const item: BuildItem = { path: f.path, doc: d.index, name: d.name, patches: NO_PATCHES, kind: d.kind, apiVersion: d.apiVersion };
       if (d.namespace !== undefined && !d.namespace.includes('${')) item.namespace = d.namespace;
       const inst = newInstance(item, d, undefined, undefined);
       freeInstances.push(inst);
@@ -640,7 +676,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const src = at(d?.value, 'spec', 'chart', 'spec', 'sourceRef');
     if (!isRecord(src) || inst.namespace === undefined) return;
     const item: BuildItem = {
-      path: inst.path, doc: inst.doc, name: `${inst.namespace}-${inst.name}`, patches: [], kind: 'HelmChart',
+      path: inst.path, doc: inst.doc, name: `${inst.namespace}-${inst.name}`, patches: NO_PATCHES, kind: 'HelmChart',
       apiVersion: 'source.toolkit.fluxcd.io/v1', implicit: { by: `HelmRelease ${inst.namespace}/${inst.name}` },
     };
     const ns = typeof src.namespace === 'string' ? src.namespace : inst.namespace;
@@ -673,7 +709,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const rootKeys = new Set(roots.map((r) => docKey(r.path, r.doc)));
     for (const rootInst of roots) {
       const d = docOf(rootInst.path, rootInst.doc);
-      const rootItem: BuildItem = { path: rootInst.path, doc: rootInst.doc, name: rootInst.name, namespace: rootInst.namespace, patches: [], kind: rootInst.kind, apiVersion: rootInst.apiVersion };
+      const rootItem: BuildItem = { path: rootInst.path, doc: rootInst.doc, name: rootInst.name, namespace: rootInst.namespace, patches: NO_PATCHES, kind: rootInst.kind, apiVersion: rootInst.apiVersion };
       if (rootInst.implicit) rootItem.implicit = rootInst.implicit;
       const root = newInstance(rootItem, rootInst.implicit ? undefined : d, undefined, cluster);
       if (rootInst === first) cluster.root = root;
@@ -720,7 +756,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
       // An unreached object built by an unreached Kustomization: its patches and namespace are known.
       const existing = byDoc.get(docKey(it.path, it.doc))?.find((x) => x.cluster === undefined && !x.appliedBy);
       if (existing && !it.implicit) {
-        existing.patches.push(...it.patches);
+        if (it.patches.length > 0) existing.patches = [...existing.patches, ...it.patches];
         if (existing.namespace === undefined && it.namespace !== undefined) existing.namespace = it.namespace;
         existing.appliedBy = inst;
         build.objects.push(existing);
@@ -740,7 +776,15 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     }
   }
 
-  // --- indexes ----------------------------------------------------------------------------------------------
+  return indexed(revision, instances, byDoc, clusters, builds, patchDocs);
+}
+
+/**
+ * The derived graph with its indexes. Outside derive() on purpose: closures share their function's scope, so
+ * lookups made there kept the derivation's working data (build cache, free instances) alive with the graph.
+ */
+function indexed(revision: number, instances: Instance[], byDoc: Map<string, Instance[]>, clusters: Cluster[],
+  builds: Map<string, KustomizationBuild>, patchDocs: Set<string>): Derived {
   const global = new Index();
   const perCluster = new Map<Cluster, Index>();
   for (const i of instances) {

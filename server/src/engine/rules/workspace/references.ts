@@ -13,7 +13,7 @@ import type { ObjectReference } from '../../index/references';
 import type { FluxDiagnostic, Severity } from '../../types';
 import type { DocFacts } from '../../workspace/facts';
 import type { Instance } from '../../workspace/model';
-import { closest } from '../../schema/validate';
+import { editDistance } from '../../schema/validate';
 import { describeInstance, inCluster, type WorkspaceRuleContext } from './context';
 
 /** Kinds made by controllers rather than committed: a miss is information. */
@@ -21,10 +21,50 @@ const MADE_OUTSIDE_GIT = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'Exte
 
 const pathText = (path: ReadonlyArray<string | number>): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').slice(1).replace(/\.\[/g, '[');
 
-/** Names of each kind per cluster ('' for the whole workspace), per derived graph: the did-you-mean candidates. */
-const nameIndex = new WeakMap<object, Map<string, string[]>>();
+/**
+ * The did-you-mean candidates of one kind in one scope, answering as `closest()` (schema/validate.ts) would over
+ * the same names: within 2 edits and a third of the word's length, ties alphabetical. Names are grouped by
+ * length once, so a miss compares only the names of a length that can be close enough (a miss used to sort and
+ * compare every name of the kind), and each answer is kept for the graph's lifetime.
+ */
+export class NameCandidates {
+  /** Lower-cased length -> [name, lower-cased name], sorted by name. */
+  private readonly byLength = new Map<number, Array<[string, string]>>();
+  private readonly answers = new Map<string, string | undefined>();
+  constructor(names: Iterable<string>) {
+    for (const n of [...names].sort()) {
+      const lower = n.toLowerCase();
+      let list = this.byLength.get(lower.length);
+      if (!list) this.byLength.set(lower.length, (list = []));
+      list.push([n, lower]);
+    }
+  }
+  suggest(word: string): string | undefined {
+    if (this.answers.has(word)) return this.answers.get(word);
+    const w = word.toLowerCase();
+    const limit = Math.min(2, Math.max(1, Math.floor(w.length / 3)));
+    let best: string | undefined;
+    let bestD = Infinity;
+    // editDistance is at least the difference in length: longer or shorter names cannot be within the limit.
+    for (let len = Math.max(0, w.length - limit); len <= w.length + limit; len++) {
+      for (const [c, lower] of this.byLength.get(len) ?? []) {
+        if (c === word) continue;
+        const dist = editDistance(w, lower);
+        if (dist <= limit && (dist < bestD || (dist === bestD && best !== undefined && c < best))) {
+          best = c;
+          bestD = dist;
+        }
+      }
+    }
+    this.answers.set(word, best);
+    return best;
+  }
+}
 
-function namesOf(ctx: WorkspaceRuleContext, kind: string, cluster: Instance['cluster']): string[] {
+/** Names of each kind per cluster ('' for the whole workspace), per derived graph: the did-you-mean candidates. */
+const nameIndex = new WeakMap<object, Map<string, NameCandidates>>();
+
+function suggestName(ctx: WorkspaceRuleContext, kind: string, cluster: Instance['cluster'], name: string): string | undefined {
   let idx = nameIndex.get(ctx.graph);
   if (!idx) {
     const sets = new Map<string, Set<string>>();
@@ -33,10 +73,10 @@ function namesOf(ctx: WorkspaceRuleContext, kind: string, cluster: Instance['clu
       add(`${i.kind}@`, i.name);
       if (i.cluster) add(`${i.kind}@${i.cluster.id}`, i.name);
     }
-    idx = new Map([...sets].map(([k, v]) => [k, [...v]]));
+    idx = new Map([...sets].map(([k, v]) => [k, new NameCandidates(v)]));
     nameIndex.set(ctx.graph, idx);
   }
-  return idx.get(`${kind}@${cluster?.id ?? ''}`) ?? [];
+  return idx.get(`${kind}@${cluster?.id ?? ''}`)?.suggest(name);
 }
 
 /** The namespace a reference points to from an instance: its own, else the referrer's effective one. */
@@ -72,7 +112,7 @@ export function missingReference(ctx: WorkspaceRuleContext, doc: DocFacts, ref: 
         + `${inst.cluster ? `, not in cluster ${inst.cluster.name}` : ''}`;
     }
   } else {
-    suggestion = closest(name, namesOf(ctx, kind, inst.cluster));
+    suggestion = suggestName(ctx, kind, inst.cluster, name);
     hint = suggestion !== undefined ? `did you mean '${suggestion}'?` : `no ${kind} of that name is defined in the workspace; define it, or fix the name`;
   }
   const scope = inst.cluster ? ` in cluster ${inst.cluster.name}` : ' in the workspace';
