@@ -10,6 +10,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
 import type { LineIndex } from './line-index';
+import { fastParseDocument } from './fast-parse';
 import { buildDocument, documentProblems, type DocMemo, type FluxDocument, type YamlProblem } from './parse';
 
 /** One document's parse, kept for the next version of the same file. */
@@ -29,7 +30,8 @@ export type ChunkCache = Map<string, ChunkEntry[]>;
 
 export const PARSE_OPTIONS = { merge: true, uniqueKeys: false, prettyErrors: false, logLevel: 'silent', strict: false } as const;
 
-const END_MARKER_OR_DIRECTIVE = /^(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;
+// (A byte order mark may come before the first line's directive.)
+const END_MARKER_OR_DIRECTIVE = /^\uFEFF?(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;
 
 /**
  * The offsets where the file's documents start, from the `---` markers found by measureStructure; undefined when
@@ -69,6 +71,30 @@ function shiftProblems(errors: YamlProblem[], delta: number): YamlProblem[] {
 }
 
 /**
+ * The document of text[start, end) (`source`: that text), parsed on its own with the offsets of `text`: by the
+ * fast path when it is in its subset (fast-parse.ts), else by `yaml`. Undefined when the piece does not parse to
+ * exactly one document.
+ */
+export function parsePiece(text: string, start: number, end: number, source: string): { doc: Document.Parsed; errors: YamlProblem[] } | undefined {
+  const fast = fastParseDocument(text, start, end, source);
+  // No anchors or aliases in the fast path's subset: only duplicate keys to look for.
+  if (fast) return { doc: fast, errors: documentProblems(fast, false) };
+  const parsed = parseAllDocuments(source, PARSE_OPTIONS);
+  if (!Array.isArray(parsed) || parsed.length !== 1) return undefined;
+  const doc = parsed[0] as Document.Parsed;
+  shiftTree(doc, start);
+  const errors = documentProblems(doc, source.includes('&'));
+  if (end < text.length) {
+    // A problem at the very end of a piece (an unclosed quote before the next `---`): where the whole-file
+    // parse puts it, on the piece's last character, not on the next document's marker.
+    for (const e of errors) {
+      if (e.start >= end) { e.start = Math.max(start, end - 1); e.end = e.start + 1; }
+    }
+  }
+  return { doc, errors };
+}
+
+/**
  * The documents of `text`, cut at `starts`, reusing the parses in `prev` and recording every parse in `next`.
  * A generator: it yields after each document it had to parse, so a caller can spread the work over several
  * turns of the event loop (see server/src/lsp/scheduler.ts). Returns undefined when a piece does not parse to
@@ -88,18 +114,9 @@ export function* parseChunks(
       shiftTree(entry.doc, delta);
       entry = { doc: entry.doc, errors: shiftProblems(entry.errors, delta), base: start, memo: entry.memo };
     } else {
-      const parsed = parseAllDocuments(source, PARSE_OPTIONS);
-      if (!Array.isArray(parsed) || parsed.length !== 1) return undefined;
-      const doc = parsed[0] as Document.Parsed;
-      shiftTree(doc, start);
-      const errors = documentProblems(doc, source.includes('&'));
-      if (end < text.length) {
-        // A problem at the very end of a piece (an unclosed quote before the next `---`): where the whole-file
-        // parse puts it, on the piece's last character, not on the next document's marker.
-        for (const e of errors) {
-          if (e.start >= end) { e.start = Math.max(start, end - 1); e.end = e.start + 1; }
-        }
-      }
+      const piece = parsePiece(text, start, end, source);
+      if (!piece) return undefined;
+      const { doc, errors } = piece;
       entry = { doc, errors, base: start, memo: {} };
       yield;
     }

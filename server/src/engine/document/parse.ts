@@ -7,6 +7,7 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
 import { documentStarts, parseChunks, PARSE_OPTIONS, type ChunkCache } from './chunks';
+import { fastParseDocument } from './fast-parse';
 import { LineIndex } from './line-index';
 
 /** toJS alias expansions allowed per document: an alias bomb stops here instead of eating memory. */
@@ -403,11 +404,32 @@ export function* parseTextSteps(
     }
     chunks.next.clear();
   }
-  return parseYaml(text, { uri, version, text, lineIndex, documents: [] }, isTemplate);
+  // (After a failed chunked parse, the file is parsed whole.)
+  return parseYaml(text, { uri, version, text, lineIndex, documents: [] }, isTemplate, chunks ? undefined : documentStarts(text, structure.boundaries));
 }
 
-function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlux'>, isTemplate: boolean): ParsedFile {
+/**
+ * Parses a whole file. With `starts` (see documentStarts), the fast path (fast-parse.ts) is tried on each of its
+ * documents; when it takes them all, that is the parse, else the file is parsed by `yaml` as a whole (so a file
+ * outside the fast path's subset gets exactly what yaml gives).
+ */
+function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlux'>, isTemplate: boolean, starts?: readonly number[]): ParsedFile {
   const { lineIndex } = base;
+  if (starts) {
+    const documents: FluxDocument[] = [];
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i]!;
+      const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
+      const doc = fastParseDocument(text, start, end);
+      if (!doc) break;
+      // No anchors or aliases in the fast path's subset: only duplicate keys to look for.
+      documents.push(buildDocument(doc, i, lineIndex, documentProblems(doc, false)));
+    }
+    if (documents.length === starts.length) {
+      const looksFlux = documents.some((d) => d.isFlux) || FLUX_API_VERSION_TEXT.test(text);
+      return { ...base, documents, isTemplate, looksFlux };
+    }
+  }
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, PARSE_OPTIONS);
