@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { documentStarts, PARSE_OPTIONS } from '../../server/src/engine/document/chunks';
-import { fastParseDocument } from '../../server/src/engine/document/fast-parse';
+import { fastParseDocument, fastValue } from '../../server/src/engine/document/fast-parse';
 import { measureStructure, parseText } from '../../server/src/engine/document/parse';
 import { generateFleet } from '../bench/fleet-gen';
 import { generateLargeFile } from '../bench/workspace-gen';
@@ -80,7 +80,9 @@ function check(text: string): { docs: number; fast: number; mismatch?: string } 
     if (f.directives.docStart !== y.directives.docStart) return { docs: starts.length, fast, mismatch: `document ${i}: marker ${String(f.directives.docStart)} vs ${String(y.directives.docStart)}` };
     const d = diff(f.contents, y.contents, `document ${i}`);
     if (d) return { docs: starts.length, fast, mismatch: d };
-    assert.deepEqual(f.toJS({ maxAliasCount: 100 }), y.toJS({ maxAliasCount: 100 }), `document ${i}: toJS`);
+    const js = y.toJS({ maxAliasCount: 100 });
+    assert.deepEqual(f.toJS({ maxAliasCount: 100 }), js, `document ${i}: toJS`);
+    assert.deepEqual(fastValue(f)?.value, js, `document ${i}: fastValue`);
   }
   return { docs: starts.length, fast };
 }
@@ -115,6 +117,7 @@ const CASES: string[] = [
   'a: 1\r\nb: 2\r\n', '\uFEFFa: 1\n', 'a: x\u0001y\n', 'a:\n  - b\n  -\n  - c:\n', 'a:\n  -\n    b: 1\n',
   'a: |\n  x\n# c\nb: 1\n', 'a:\n  b: |\n    x\n  c: 1\n', 'a: "x" \nb: \'y\'   \n', 'a: x   \n', 'a: x   ',
   'a: x\n\n\n', 'a:\n\n  b: 1\n', 'spec:\n  values:\n    k: "1.4.2"\n    l: 1.4.2\n',
+  '__proto__: 1\ntoString: 2\nconstructor:\n  a: 1\n', '"<<": 1\n', 'null: 1\n~: 2\n1: a\n1.0: b\n', 'a: 1\na: 2\n"a": 3\n',
 ];
 
 describe('fast parse path', () => {

@@ -369,6 +369,36 @@ function endsEmpty(node: Node): boolean {
   return n instanceof Scalar && n.source === '' && n.type === Scalar.PLAIN;
 }
 
+/** The documents the fast path built (their plain value can be read without yaml's toJS machinery). */
+const FAST_DOCUMENTS = new WeakSet<object>();
+
+/**
+ * The plain value of a document the fast path built, as its toJS() gives it (no aliases, merge keys or tags to
+ * resolve in the subset, so this is a plain walk, about three times faster); undefined for any other document.
+ */
+export function fastValue(doc: Document.Parsed): { value: unknown } | undefined {
+  return FAST_DOCUMENTS.has(doc) ? { value: jsOf(doc.contents) } : undefined;
+}
+
+function jsOf(n: unknown): unknown {
+  if (n instanceof Scalar) return n.value;
+  if (n instanceof YAMLSeq) return n.items.map(jsOf);
+  if (n instanceof YAMLMap) {
+    const out: Record<string, unknown> = {};
+    for (const p of n.items as Array<Pair<Scalar, unknown>>) {
+      // yaml's key for a scalar key (addPairToJSMap): '' for null, else String(value); an inherited name
+      // (`__proto__`, `toString`) becomes an own property.
+      const kv = p.key.value;
+      const k = kv === null ? '' : String(kv);
+      const v = jsOf(p.value);
+      if (k in out) Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+      else out[k] = v;
+    }
+    return out;
+  }
+  return n;
+}
+
 const UNUSUAL = /[\x00-\x08\x0b-\x1f\x7f\ufeff]/;
 
 /**
@@ -401,6 +431,7 @@ export function fastParseDocument(text: string, start: number, end: number, sour
     doc.contents = node as unknown as Document.Parsed['contents'];
     if (markerAt >= 0) doc.directives!.docStart = true;
     doc.range = [markerAt >= 0 ? markerAt : first.p, contentEnd, empty ? contentEnd : end];
+    FAST_DOCUMENTS.add(doc);
     return doc;
   } catch (err) {
     if (err === GIVE_UP) return undefined;

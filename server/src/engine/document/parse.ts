@@ -7,7 +7,7 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
 import { documentStarts, parseChunks, PARSE_OPTIONS, type ChunkCache } from './chunks';
-import { fastParseDocument } from './fast-parse';
+import { fastParseDocument, fastValue } from './fast-parse';
 import { LineIndex } from './line-index';
 
 /** toJS alias expansions allowed per document: an alias bomb stops here instead of eating memory. */
@@ -216,7 +216,8 @@ class ParsedDocument implements FluxDocument {
     if (!this.shared.memo && this.errors.some((e) => e.code === 'RECURSIVE_ALIAS')) this.shared.memo = { v: undefined, bomb: false };
     if (!this.shared.memo) {
       try {
-        this.shared.memo = { v: this.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
+        const fast = fastValue(this.yaml);
+        this.shared.memo = { v: fast ? fast.value : this.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
       } catch (err) {
         this.shared.memo = { v: undefined, bomb: /excessive alias/i.test(err instanceof Error ? err.message : '') };
       }
