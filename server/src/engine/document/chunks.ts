@@ -10,7 +10,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
 import type { LineIndex } from './line-index';
-import { fastParseDocument } from './fast-parse';
+import { fastParseDocument, fastProblems } from './fast-parse';
 import { buildDocument, documentProblems, type DocMemo, type FluxDocument, type YamlProblem } from './parse';
 
 /** One document's parse, kept for the next version of the same file. */
@@ -38,7 +38,8 @@ const END_MARKER_OR_DIRECTIVE = /^\uFEFF?(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;
  * the file must be parsed whole (see above).
  */
 export function documentStarts(text: string, boundaries: ReadonlyArray<{ offset: number; linesBefore: number }>): number[] | undefined {
-  if (END_MARKER_OR_DIRECTIVE.test(text)) return undefined;
+  // A byte order mark makes its line count as structure: the cut would not match yaml's documents.
+  if (text.charCodeAt(0) === 0xfeff || END_MARKER_OR_DIRECTIVE.test(text)) return undefined;
   const starts = boundaries.map((b) => b.offset);
   // Comments and blank lines before the first marker belong to the first document.
   if (starts.length === 0 || boundaries[0]!.linesBefore === 0) starts[0] = 0;
@@ -77,8 +78,7 @@ function shiftProblems(errors: YamlProblem[], delta: number): YamlProblem[] {
  */
 export function parsePiece(text: string, start: number, end: number, source: string): { doc: Document.Parsed; errors: YamlProblem[] } | undefined {
   const fast = fastParseDocument(text, start, end, source);
-  // No anchors or aliases in the fast path's subset: only duplicate keys to look for.
-  if (fast) return { doc: fast, errors: documentProblems(fast, false) };
+  if (fast) return { doc: fast, errors: fastProblems(fast)! };
   const parsed = parseAllDocuments(source, PARSE_OPTIONS);
   if (!Array.isArray(parsed) || parsed.length !== 1) return undefined;
   const doc = parsed[0] as Document.Parsed;

@@ -19,6 +19,7 @@
  */
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import { PARSE_OPTIONS } from './chunks';
+import type { YamlProblem } from './parse';
 
 /** Thrown to give up on a document (never escapes fastParseDocument). */
 const GIVE_UP: unique symbol = Symbol('fast-parse: not in the subset');
@@ -36,6 +37,8 @@ interface Line {
   p: number;
   col: number;
   eof: boolean;
+  /** Comment lines were skipped to reach it. */
+  comments?: boolean;
 }
 
 const SP = 32;
@@ -62,6 +65,8 @@ function indicatorStart(c: number): boolean {
 }
 
 class FastParser {
+  /** Duplicate keys found (the only problems a document of the subset can have). */
+  readonly problems: YamlProblem[] = [];
   private readonly tags: ScalarTag[];
   private readonly options: unknown;
 
@@ -101,10 +106,10 @@ class FastParser {
       }
       const col = p - ls;
       if (maxComment > col) throw GIVE_UP;
-      return { p, col, eof: false };
+      return { p, col, eof: false, comments: maxComment >= 0 };
     }
     if (maxComment > 0) throw GIVE_UP;
-    return { p: this.end, col: -1, eof: true };
+    return { p: this.end, col: -1, eof: true, comments: maxComment >= 0 };
   }
 
   /** A plain scalar's node (value resolved by the schema's tags, as yaml's composer does). */
@@ -296,7 +301,8 @@ class FastParser {
       if (!nx.eof && (nx.col > col || (seqHere && nx.col === col && this.isSeqStart(nx.p)))) {
         return this.collection(nx);
       }
-      if (c === HASH) throw GIVE_UP;
+      // An empty value followed by comment lines: yaml extends its range over them.
+      if (c === HASH || nx.comments) throw GIVE_UP;
       return { node: this.plain('', le, le, le), next: nx };
     }
     if (c === 124 /* | */ || c === 62 /* > */) return this.block(q, le, col);
@@ -322,10 +328,39 @@ class FastParser {
       end = node.range![2];
       if (next.eof || next.col < col) {
         map.range = [start, end, end];
+        if (map.items.length > 1) this.duplicates(map.items as Array<Pair<Scalar, unknown>>);
         return { node: map, next };
       }
       if (next.col > col || this.isSeqStart(next.p)) throw GIVE_UP;
       p = next.p;
+    }
+  }
+
+  /**
+   * Duplicate keys, as documentProblems (parse.ts) finds them: keys are equal when their values are (`a` and "a"
+   * are, `1` and "1" are not); every repetition is reported, at its key.
+   */
+  private duplicates(items: Array<Pair<Scalar, unknown>>): void {
+    const n = items.length;
+    const report = (k: Scalar): void => {
+      const [s, e] = k.range!;
+      this.problems.push({ start: s, end: Math.max(e, s + 1), code: 'DUPLICATE_KEY', message: 'Map keys must be unique' });
+    };
+    if (n <= 12) {
+      for (let j = 1; j < n; j++) {
+        const b = items[j]!.key.value;
+        for (let i = 0; i < j; i++) {
+          const a = items[i]!.key.value;
+          if (a === b || (typeof a === typeof b && String(a) === String(b))) { report(items[j]!.key); break; }
+        }
+      }
+      return;
+    }
+    const seen = new Set<string>();
+    for (const p of items) {
+      const id = `${typeof p.key.value}:${String(p.key.value)}`;
+      if (seen.has(id)) report(p.key);
+      seen.add(id);
     }
   }
 
@@ -369,8 +404,13 @@ function endsEmpty(node: Node): boolean {
   return n instanceof Scalar && n.source === '' && n.type === Scalar.PLAIN;
 }
 
-/** The documents the fast path built (their plain value can be read without yaml's toJS machinery). */
-const FAST_DOCUMENTS = new WeakSet<object>();
+/** The documents the fast path built, with their problems (duplicate keys, in offset order). */
+const FAST_DOCUMENTS = new WeakMap<object, YamlProblem[]>();
+
+/** The YAML problems of a document the fast path built (what documentProblems gives); undefined for others. */
+export function fastProblems(doc: Document.Parsed): YamlProblem[] | undefined {
+  return FAST_DOCUMENTS.get(doc);
+}
 
 /**
  * The plain value of a document the fast path built, as its toJS() gives it (no aliases, merge keys or tags to
@@ -431,7 +471,8 @@ export function fastParseDocument(text: string, start: number, end: number, sour
     doc.contents = node as unknown as Document.Parsed['contents'];
     if (markerAt >= 0) doc.directives!.docStart = true;
     doc.range = [markerAt >= 0 ? markerAt : first.p, contentEnd, empty ? contentEnd : end];
-    FAST_DOCUMENTS.add(doc);
+    if (fp.problems.length > 1) fp.problems.sort((a, b) => a.start - b.start);
+    FAST_DOCUMENTS.set(doc, fp.problems);
     return doc;
   } catch (err) {
     if (err === GIVE_UP) return undefined;

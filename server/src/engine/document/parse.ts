@@ -7,7 +7,7 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
 import { documentStarts, parseChunks, PARSE_OPTIONS, type ChunkCache } from './chunks';
-import { fastParseDocument, fastValue } from './fast-parse';
+import { fastParseDocument, fastProblems, fastValue } from './fast-parse';
 import { LineIndex } from './line-index';
 
 /** toJS alias expansions allowed per document: an alias bomb stops here instead of eating memory. */
@@ -423,8 +423,7 @@ function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlu
       const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
       const doc = fastParseDocument(text, start, end);
       if (!doc) break;
-      // No anchors or aliases in the fast path's subset: only duplicate keys to look for.
-      documents.push(buildDocument(doc, i, lineIndex, documentProblems(doc, false)));
+      documents.push(buildDocument(doc, i, lineIndex, fastProblems(doc)!));
     }
     if (documents.length === starts.length) {
       const looksFlux = documents.some((d) => d.isFlux) || FLUX_API_VERSION_TEXT.test(text);
