@@ -24,6 +24,11 @@ import type { YamlProblem } from './parse';
 /** Thrown to give up on a document (never escapes fastParseDocument). */
 const GIVE_UP: unique symbol = Symbol('fast-parse: not in the subset');
 
+/** A tag's resolve() reporting a problem: yaml would have an error or warning, so the fast path gives up. */
+function giveUp(): never {
+  throw GIVE_UP;
+}
+
 interface ScalarTag {
   default?: boolean | 'key';
   test?: RegExp;
@@ -119,7 +124,7 @@ class FastParser {
     if (source.length === 0 || maybeNonString(source.charCodeAt(0))) {
       for (const tag of this.tags) {
         if (!tag.test!.test(source)) continue;
-        const res = tag.resolve(source, () => { throw GIVE_UP; }, this.options);
+        const res = tag.resolve(source, giveUp, this.options);
         node = res instanceof Scalar ? res : new Scalar(res);
         format = tag.format;
         break;
@@ -342,16 +347,12 @@ class FastParser {
    */
   private duplicates(items: Array<Pair<Scalar, unknown>>): void {
     const n = items.length;
-    const report = (k: Scalar): void => {
-      const [s, e] = k.range!;
-      this.problems.push({ start: s, end: Math.max(e, s + 1), code: 'DUPLICATE_KEY', message: 'Map keys must be unique' });
-    };
     if (n <= 12) {
       for (let j = 1; j < n; j++) {
         const b = items[j]!.key.value;
         for (let i = 0; i < j; i++) {
           const a = items[i]!.key.value;
-          if (a === b || (typeof a === typeof b && String(a) === String(b))) { report(items[j]!.key); break; }
+          if (a === b || (typeof a === typeof b && String(a) === String(b))) { this.duplicate(items[j]!.key); break; }
         }
       }
       return;
@@ -359,9 +360,14 @@ class FastParser {
     const seen = new Set<string>();
     for (const p of items) {
       const id = `${typeof p.key.value}:${String(p.key.value)}`;
-      if (seen.has(id)) report(p.key);
+      if (seen.has(id)) this.duplicate(p.key);
       seen.add(id);
     }
+  }
+
+  private duplicate(k: Scalar): void {
+    const [s, e] = k.range!;
+    this.problems.push({ start: s, end: Math.max(e, s + 1), code: 'DUPLICATE_KEY', message: 'Map keys must be unique' });
   }
 
   private seq(at: Line): { node: YAMLSeq; next: Line } {
@@ -420,6 +426,9 @@ export function fastValue(doc: Document.Parsed): { value: unknown } | undefined 
   return FAST_DOCUMENTS.has(doc) ? { value: jsOf(doc.contents) } : undefined;
 }
 
+/** Names an object literal inherits (where yaml defines an own property rather than assigning). */
+const INHERITED: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 function jsOf(n: unknown): unknown {
   if (n instanceof Scalar) return n.value;
   if (n instanceof YAMLSeq) return n.items.map(jsOf);
@@ -427,11 +436,11 @@ function jsOf(n: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const p of n.items as Array<Pair<Scalar, unknown>>) {
       // yaml's key for a scalar key (addPairToJSMap): '' for null, else String(value); an inherited name
-      // (`__proto__`, `toString`) becomes an own property.
+      // (`__proto__`, `toString`) becomes an own property (a repeated key is overwritten in place either way).
       const kv = p.key.value;
       const k = kv === null ? '' : String(kv);
       const v = jsOf(p.value);
-      if (k in out) Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+      if (INHERITED.has(k)) Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
       else out[k] = v;
     }
     return out;

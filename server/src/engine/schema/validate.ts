@@ -254,7 +254,8 @@ function checkString(node: SchemaNode, value: string, path: Path, ctx: Ctx, note
       push(ctx, { path: [...path], keyword: 'pattern', message });
     }
   }
-  const len = [...value].length;
+  // Code points, counted only when a length is constrained (the spread allocates).
+  const len = node.minLength !== undefined || node.maxLength !== undefined ? [...value].length : 0;
   if (node.minLength !== undefined && len < node.minLength) {
     push(ctx, {
       path: [...path], keyword: 'minLength',
@@ -321,20 +322,21 @@ function checkObject(node: SchemaNode, value: Record<string, unknown>, path: Pat
   const lenient = node['x-kubernetes-preserve-unknown-fields'] === true
     || (path.length === 1 && path[0] === 'metadata')
     || node.properties === undefined;
-  const known = Object.keys(props);
+  let knownKeys: string[] | undefined;
   for (const [k, v] of Object.entries(value)) {
     // Past the error limit nothing more is reported: stop (a map of 90,000 unknown keys took seconds).
     if (ctx.errors.length >= ctx.max) break;
     if (path.length === 0 && k === 'status' && ctx.skipStatus) continue;
-    const p = [...path, k];
     if (Object.hasOwn(props, k)) {
-      walk(props[k], v, p, ctx, undefined);
+      walk(props[k], v, [...path, k], ctx, undefined);
     } else if (typeof node.additionalProperties === 'object') {
-      walk(node.additionalProperties, v, p, ctx, undefined);
+      walk(node.additionalProperties, v, [...path, k], ctx, undefined);
     } else if (node.additionalProperties === true || lenient) {
       continue;
     } else if (!k.includes('${') && k !== '<<') {
+      const p = [...path, k];
       // (`<<` is a YAML merge key the parser did not resolve; its content is not ours to judge here.)
+      const known = (knownKeys ??= Object.keys(props));
       const suggestion = closest(k, known.filter((c) => value[c] === undefined));
       const message = suggestion !== undefined
         ? `${formatPath(p)} is not a known field; did you mean '${suggestion}'?`
