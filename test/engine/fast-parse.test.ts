@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document } from 'yaml';
 import { documentStarts, PARSE_OPTIONS } from '../../server/src/engine/document/chunks';
 import { fastParseDocument, fastProblems, fastValue } from '../../server/src/engine/document/fast-parse';
 import { documentProblems, measureStructure, parseText } from '../../server/src/engine/document/parse';
@@ -61,6 +61,12 @@ function diff(a: unknown, b: unknown, at: string): string | undefined {
   return `${at}: ${a.constructor.name} vs ${b.constructor.name}`;
 }
 
+function visits(doc: Document.Parsed): string {
+  const seen: string[] = [];
+  visit(doc, (key, node) => { seen.push(`${String(key)}:${isScalar(node) ? 's' : isMap(node) ? 'm' : isSeq(node) ? 'q' : isPair(node) ? 'p' : '?'}`); });
+  return seen.join(',');
+}
+
 /** Documents the fast path accepted, and the first mismatch with yaml (undefined when none). */
 function check(text: string): { docs: number; fast: number; mismatch?: string } {
   const starts = documentStarts(text, measureStructure(text).boundaries);
@@ -83,6 +89,10 @@ function check(text: string): { docs: number; fast: number; mismatch?: string } 
     if (f.directives.docStart !== y.directives.docStart) return { docs: starts.length, fast, mismatch: `document ${i}: marker ${String(f.directives.docStart)} vs ${String(y.directives.docStart)}` };
     const d = diff(f.contents, y.contents, `document ${i}`);
     if (d) return { docs: starts.length, fast, mismatch: d };
+    // yaml's own traversal and copying see the same nodes.
+    if (visits(f) !== visits(y)) return { docs: starts.length, fast, mismatch: `document ${i}: visit() sees ${visits(f)} vs ${visits(y)} nodes` };
+    const c = diff(f.clone().contents, y.contents, `document ${i} (clone)`);
+    if (c) return { docs: starts.length, fast, mismatch: c };
     const js = y.toJS({ maxAliasCount: 100 });
     assert.deepEqual(f.toJS({ maxAliasCount: 100 }), js, `document ${i}: toJS`);
     assert.deepEqual(fastValue(f)?.value, js, `document ${i}: fastValue`);

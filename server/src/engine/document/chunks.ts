@@ -28,7 +28,8 @@ export interface ChunkEntry {
 /** The parses of one file's documents, by document text (a list: two documents may have the same text). */
 export type ChunkCache = Map<string, ChunkEntry[]>;
 
-export const PARSE_OPTIONS = { merge: true, uniqueKeys: false, prettyErrors: false, logLevel: 'silent', strict: false } as const;
+export { PARSE_OPTIONS } from './options';
+import { PARSE_OPTIONS } from './options';
 
 // (A byte order mark may come before the first line's directive.)
 const END_MARKER_OR_DIRECTIVE = /^\uFEFF?(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;

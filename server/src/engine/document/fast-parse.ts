@@ -18,11 +18,57 @@
  * generated fleets and mutations of them.
  */
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
-import { PARSE_OPTIONS } from './chunks';
+import { PARSE_OPTIONS } from './options';
 import type { YamlProblem } from './parse';
 
 /** Thrown to give up on a document (never escapes fastParseDocument). */
 const GIVE_UP: unique symbol = Symbol('fast-parse: not in the subset');
+
+/**
+ * Node construction. yaml's constructors define the node-type symbol on every node with Object.defineProperty
+ * (and a collection's schema likewise), which V8 runs on a slow path: it took a third of the fast path's time.
+ * The nodes here are objects of the same classes whose prototype carries the type symbol and the schema
+ * (non-enumerable, as yaml defines them), with the same own fields in the same order; isScalar(), isMap(),
+ * instanceof, visit(), toJS() and clone() treat them as yaml's own.
+ */
+const TYPE_OF = (node: object): [symbol, unknown] => {
+  const sym = Object.getOwnPropertySymbols(node)[0]!;
+  return [sym, (node as Record<symbol, unknown>)[sym]];
+};
+const [NODE_TYPE] = TYPE_OF(new Scalar(null));
+const SCHEMA_DOC = new Document(undefined, PARSE_OPTIONS);
+/** The schema of every fast-path document (yaml makes an identical one per document). */
+const SCHEMA = SCHEMA_DOC.schema;
+const OPTIONS = SCHEMA_DOC.options;
+/** The tags a plain scalar is resolved by, in the schema's order (as findScalarTagByTest tries them). */
+const TAGS = (SCHEMA.tags as unknown as ScalarTag[]).filter((t) => t.default === true && t.test !== undefined);
+const proto = <T extends object>(cls: { prototype: T }, sample: object, schema: boolean): T => Object.create(cls.prototype, {
+  [NODE_TYPE]: { value: TYPE_OF(sample)[1] },
+  ...(schema ? { schema: { value: SCHEMA, configurable: true, enumerable: false, writable: true } } : {}),
+}) as T;
+const SCALAR_PROTO = proto(Scalar, new Scalar(null), false);
+const PAIR_PROTO = proto(Pair, new Pair(null), false);
+const MAP_PROTO = proto(YAMLMap, new YAMLMap(), true);
+const SEQ_PROTO = proto(YAMLSeq, new YAMLSeq(), true);
+
+function scalarNode(value: unknown): Scalar {
+  const n = Object.create(SCALAR_PROTO) as Scalar;
+  n.value = value;
+  return n;
+}
+
+function pairNode(key: Scalar, value: unknown): Pair {
+  const p = Object.create(PAIR_PROTO) as Pair;
+  p.key = key;
+  p.value = value;
+  return p;
+}
+
+function collectionNode<T extends YAMLMap | YAMLSeq>(p: T): T {
+  const c = Object.create(p) as T;
+  c.items = [];
+  return c;
+}
 
 /** A tag's resolve() reporting a problem: yaml would have an error or warning, so the fast path gives up. */
 function giveUp(): never {
@@ -72,13 +118,8 @@ function indicatorStart(c: number): boolean {
 class FastParser {
   /** Duplicate keys found (the only problems a document of the subset can have). */
   readonly problems: YamlProblem[] = [];
-  private readonly tags: ScalarTag[];
-  private readonly options: unknown;
 
-  constructor(private readonly text: string, private readonly end: number, private readonly doc: Document.Parsed) {
-    this.tags = (doc.schema.tags as unknown as ScalarTag[]).filter((t) => t.default === true && t.test !== undefined);
-    this.options = doc.options;
-  }
+  constructor(private readonly text: string, private readonly end: number) {}
 
   /** End of the line holding `p` (the offset of its `\n`, or the document's end). */
   private lineEnd(p: number): number {
@@ -122,15 +163,15 @@ class FastParser {
     let node: Scalar | undefined;
     let format: string | undefined;
     if (source.length === 0 || maybeNonString(source.charCodeAt(0))) {
-      for (const tag of this.tags) {
+      for (const tag of TAGS) {
         if (!tag.test!.test(source)) continue;
-        const res = tag.resolve(source, giveUp, this.options);
-        node = res instanceof Scalar ? res : new Scalar(res);
+        const res = tag.resolve(source, giveUp, OPTIONS);
+        node = res instanceof Scalar ? res : scalarNode(res);
         format = tag.format;
         break;
       }
     }
-    node ??= new Scalar(source);
+    node ??= scalarNode(source);
     node.range = [start, valueEnd, nodeEnd];
     node.source = source;
     node.type = Scalar.PLAIN;
@@ -139,7 +180,7 @@ class FastParser {
   }
 
   private string(value: string, type: Scalar.Type, range: [number, number, number]): Scalar {
-    const node = new Scalar(value);
+    const node = scalarNode(value);
     node.range = range;
     node.source = value;
     node.type = type;
@@ -318,7 +359,7 @@ class FastParser {
   }
 
   private map(at: Line): { node: YAMLMap; next: Line } {
-    const map = new YAMLMap(this.doc.schema);
+    const map = collectionNode(MAP_PROTO);
     const start = at.p;
     const col = at.col;
     let p = at.p;
@@ -329,7 +370,7 @@ class FastParser {
       if (!k) throw GIVE_UP;
       const [keyNode, colon] = k;
       const { node, next } = this.value(this.spaces(colon + 1, le), le, col, true);
-      map.items.push(new Pair(keyNode, node));
+      map.items.push(pairNode(keyNode, node));
       end = node.range![2];
       if (next.eof || next.col < col) {
         map.range = [start, end, end];
@@ -371,7 +412,7 @@ class FastParser {
   }
 
   private seq(at: Line): { node: YAMLSeq; next: Line } {
-    const seq = new YAMLSeq(this.doc.schema);
+    const seq = collectionNode(SEQ_PROTO);
     const start = at.p;
     const col = at.col;
     const t = this.text;
@@ -458,7 +499,8 @@ export function fastParseDocument(text: string, start: number, end: number, sour
   // CR line breaks, a byte order mark, control characters: yaml's own handling.
   if (UNUSUAL.test(source)) return undefined;
   const doc = new Document(undefined, PARSE_OPTIONS) as unknown as Document.Parsed;
-  const fp = new FastParser(text, end, doc);
+  doc.schema = SCHEMA;
+  const fp = new FastParser(text, end);
   try {
     let first = fp.skipContent(start);
     let markerAt = -1;
