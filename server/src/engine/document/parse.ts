@@ -321,6 +321,8 @@ export const MAX_NESTING = 400;
 export function nestingDepthExceeds(text: string, limit: number): boolean {
   const n = text.length;
   const indents: number[] = [];
+  // Without flow brackets only the block levels count: the scan of every character for brackets is skipped.
+  const noFlow = !text.includes('[') && !text.includes('{');
   let flow = 0;
   let i = 0;
   while (i < n) {
@@ -340,6 +342,11 @@ export function nestingDepthExceeds(text: string, limit: number): boolean {
       depth++;
       j += 2;
       while (j < end && text.charCodeAt(j) === 32) j++;
+    }
+    if (noFlow) {
+      if (depth > limit) return true;
+      i = end + 1;
+      continue;
     }
     for (; j < end; j++) {
       const ch = text.charCodeAt(j);
