@@ -1,21 +1,23 @@
 /**
  * A fast path for the common subset of block YAML that Kubernetes and Flux manifests are written in: block maps
  * and sequences, single-line plain and quoted scalars, literal block scalars (`|`, `|-`), comments on their own
- * lines or after a value. It builds the very node objects the `yaml` package composes (Document, YAMLMap,
- * YAMLSeq, Pair, Scalar, with identical values, types, formats and `range`s; scalars resolved by the document's
- * own schema tags), about four times faster than yaml's lexer -> parser -> composer pipeline, which was two thirds
- * of a cold lint's time.
+ * lines or after a value. It builds what the `yaml` package composes (a Document of YAMLMap, YAMLSeq, Pair and
+ * Scalar nodes with identical values, types, formats, sources and `range`s; plain scalars resolved by the same
+ * schema tags; duplicate keys reported as documentProblems reports them), several times faster than yaml's
+ * lexer -> parser -> composer pipeline, which was two thirds of a cold lint's time (on the bench fleet, parsing
+ * every file went from ~3x to ~0.5x of the bare yaml parse; see the report of issue 11).
  *
  * Hand-written because no maintained package produces yaml-compatible nodes any faster: the other YAML parsers
  * (js-yaml and the like) build plain values without ranges, and yaml's own CST is the slow part.
  *
- * Anything outside the subset gives up (returns undefined) and the caller parses the document with `yaml`:
- * flow collections, anchors, aliases, tags, merge keys, multi-line plain or quoted scalars, escapes in double
- * quotes, folded or kept block scalars, indentation indicators, tabs, CR line ends, comments where they would
- * change a node's range, and every construct that is a YAML error (the errors are always yaml's own).
+ * Anything outside the subset gives up (returns undefined) and the caller parses with `yaml` (parseYaml in
+ * parse.ts: the whole file, unless the fast path took every document): flow collections, anchors, aliases, tags,
+ * merge keys, multi-line plain or quoted scalars, escapes in double quotes, folded or kept block scalars,
+ * indentation indicators, tabs, CR line ends, a byte order mark, comments where they would change a node's range,
+ * and every construct that is a YAML error (the errors are always yaml's own).
  * Not carried over: comments and blank-line markers (commentBefore, comment, spaceBefore), which no part of the
  * engine reads. test/engine/fast-parse.test.ts proves the equality against `yaml` on every fixture, the corpus,
- * generated fleets and mutations of them.
+ * generated fleets and seeded mutations of them.
  */
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import { PARSE_OPTIONS } from './options';
