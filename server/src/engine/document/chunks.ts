@@ -10,6 +10,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
 import type { LineIndex } from './line-index';
+import { fastParseDocument, fastProblems } from './fast-parse';
 import { buildDocument, documentProblems, type DocMemo, type FluxDocument, type YamlProblem } from './parse';
 
 /** One document's parse, kept for the next version of the same file. */
@@ -27,16 +28,19 @@ export interface ChunkEntry {
 /** The parses of one file's documents, by document text (a list: two documents may have the same text). */
 export type ChunkCache = Map<string, ChunkEntry[]>;
 
-export const PARSE_OPTIONS = { merge: true, uniqueKeys: false, prettyErrors: false, logLevel: 'silent', strict: false } as const;
+export { PARSE_OPTIONS } from './options';
+import { PARSE_OPTIONS } from './options';
 
-const END_MARKER_OR_DIRECTIVE = /^(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;
+// (A byte order mark may come before the first line's directive.)
+const END_MARKER_OR_DIRECTIVE = /^\uFEFF?(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;
 
 /**
  * The offsets where the file's documents start, from the `---` markers found by measureStructure; undefined when
  * the file must be parsed whole (see above).
  */
 export function documentStarts(text: string, boundaries: ReadonlyArray<{ offset: number; linesBefore: number }>): number[] | undefined {
-  if (END_MARKER_OR_DIRECTIVE.test(text)) return undefined;
+  // A byte order mark makes its line count as structure: the cut would not match yaml's documents.
+  if (text.charCodeAt(0) === 0xfeff || END_MARKER_OR_DIRECTIVE.test(text)) return undefined;
   const starts = boundaries.map((b) => b.offset);
   // Comments and blank lines before the first marker belong to the first document.
   if (starts.length === 0 || boundaries[0]!.linesBefore === 0) starts[0] = 0;
@@ -69,6 +73,29 @@ function shiftProblems(errors: YamlProblem[], delta: number): YamlProblem[] {
 }
 
 /**
+ * The document of text[start, end) (`source`: that text), parsed on its own with the offsets of `text`: by the
+ * fast path when it is in its subset (fast-parse.ts), else by `yaml`. Undefined when the piece does not parse to
+ * exactly one document.
+ */
+export function parsePiece(text: string, start: number, end: number, source: string): { doc: Document.Parsed; errors: YamlProblem[] } | undefined {
+  const fast = fastParseDocument(text, start, end, source);
+  if (fast) return { doc: fast, errors: fastProblems(fast)! };
+  const parsed = parseAllDocuments(source, PARSE_OPTIONS);
+  if (!Array.isArray(parsed) || parsed.length !== 1) return undefined;
+  const doc = parsed[0] as Document.Parsed;
+  shiftTree(doc, start);
+  const errors = documentProblems(doc, source.includes('&'));
+  if (end < text.length) {
+    // A problem at the very end of a piece (an unclosed quote before the next `---`): where the whole-file
+    // parse puts it, on the piece's last character, not on the next document's marker.
+    for (const e of errors) {
+      if (e.start >= end) { e.start = Math.max(start, end - 1); e.end = e.start + 1; }
+    }
+  }
+  return { doc, errors };
+}
+
+/**
  * The documents of `text`, cut at `starts`, reusing the parses in `prev` and recording every parse in `next`.
  * A generator: it yields after each document it had to parse, so a caller can spread the work over several
  * turns of the event loop (see server/src/lsp/scheduler.ts). Returns undefined when a piece does not parse to
@@ -88,18 +115,9 @@ export function* parseChunks(
       shiftTree(entry.doc, delta);
       entry = { doc: entry.doc, errors: shiftProblems(entry.errors, delta), base: start, memo: entry.memo };
     } else {
-      const parsed = parseAllDocuments(source, PARSE_OPTIONS);
-      if (!Array.isArray(parsed) || parsed.length !== 1) return undefined;
-      const doc = parsed[0] as Document.Parsed;
-      shiftTree(doc, start);
-      const errors = documentProblems(doc, source.includes('&'));
-      if (end < text.length) {
-        // A problem at the very end of a piece (an unclosed quote before the next `---`): where the whole-file
-        // parse puts it, on the piece's last character, not on the next document's marker.
-        for (const e of errors) {
-          if (e.start >= end) { e.start = Math.max(start, end - 1); e.end = e.start + 1; }
-        }
-      }
+      const piece = parsePiece(text, start, end, source);
+      if (!piece) return undefined;
+      const { doc, errors } = piece;
       entry = { doc, errors, base: start, memo: {} };
       yield;
     }

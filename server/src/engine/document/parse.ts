@@ -7,6 +7,7 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
 import { documentStarts, parseChunks, PARSE_OPTIONS, type ChunkCache } from './chunks';
+import { fastParseDocument, fastProblems, fastValue } from './fast-parse';
 import { LineIndex } from './line-index';
 
 /** toJS alias expansions allowed per document: an alias bomb stops here instead of eating memory. */
@@ -215,7 +216,8 @@ class ParsedDocument implements FluxDocument {
     if (!this.shared.memo && this.errors.some((e) => e.code === 'RECURSIVE_ALIAS')) this.shared.memo = { v: undefined, bomb: false };
     if (!this.shared.memo) {
       try {
-        this.shared.memo = { v: this.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
+        const fast = fastValue(this.yaml);
+        this.shared.memo = { v: fast ? fast.value : this.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
       } catch (err) {
         this.shared.memo = { v: undefined, bomb: /excessive alias/i.test(err instanceof Error ? err.message : '') };
       }
@@ -319,6 +321,8 @@ export const MAX_NESTING = 400;
 export function nestingDepthExceeds(text: string, limit: number): boolean {
   const n = text.length;
   const indents: number[] = [];
+  // Without flow brackets only the block levels count: the scan of every character for brackets is skipped.
+  const noFlow = !text.includes('[') && !text.includes('{');
   let flow = 0;
   let i = 0;
   while (i < n) {
@@ -338,6 +342,11 @@ export function nestingDepthExceeds(text: string, limit: number): boolean {
       depth++;
       j += 2;
       while (j < end && text.charCodeAt(j) === 32) j++;
+    }
+    if (noFlow) {
+      if (depth > limit) return true;
+      i = end + 1;
+      continue;
     }
     for (; j < end; j++) {
       const ch = text.charCodeAt(j);
@@ -403,11 +412,31 @@ export function* parseTextSteps(
     }
     chunks.next.clear();
   }
-  return parseYaml(text, { uri, version, text, lineIndex, documents: [] }, isTemplate);
+  // (After a failed chunked parse, the file is parsed whole.)
+  return parseYaml(text, { uri, version, text, lineIndex, documents: [] }, isTemplate, chunks ? undefined : documentStarts(text, structure.boundaries));
 }
 
-function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlux'>, isTemplate: boolean): ParsedFile {
+/**
+ * Parses a whole file. With `starts` (see documentStarts), the fast path (fast-parse.ts) is tried on each of its
+ * documents; when it takes them all, that is the parse, else the file is parsed by `yaml` as a whole (so a file
+ * outside the fast path's subset gets exactly what yaml gives).
+ */
+function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlux'>, isTemplate: boolean, starts?: readonly number[]): ParsedFile {
   const { lineIndex } = base;
+  if (starts) {
+    const documents: FluxDocument[] = [];
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i]!;
+      const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
+      const doc = fastParseDocument(text, start, end);
+      if (!doc) break;
+      documents.push(buildDocument(doc, i, lineIndex, fastProblems(doc)!));
+    }
+    if (documents.length === starts.length) {
+      const looksFlux = documents.some((d) => d.isFlux) || FLUX_API_VERSION_TEXT.test(text);
+      return { ...base, documents, isTemplate, looksFlux };
+    }
+  }
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, PARSE_OPTIONS);

@@ -42,22 +42,43 @@ export function objectPrefix(doc: Pick<FluxDocument, 'kind' | 'name' | 'namespac
 }
 
 export function createContext(file: ParsedFile, doc: FluxDocument, registry: SchemaRegistry, targetFluxVersion: string): RuleContext {
-  const schema = doc.isFlux && doc.group !== undefined && doc.version !== undefined && doc.kind !== undefined
-    ? registry.get(doc.group, doc.version, doc.kind)
-    : undefined;
-  const prefix = objectPrefix(doc);
-  return {
-    file, doc, registry, targetFluxVersion, schema, prefix,
-    isPatch: () => false,
-    value: () => doc.value(),
-    rangeOf: (path, part) => (doc.textRanges !== undefined ? partialRange(file, doc, path, part)
-      : path.length === 0 ? kindOrStartRange(file, doc) : rangeOfPath(file, doc, path, part)),
-    diag: (code, severity, range, message, data) => {
-      const d: FluxDiagnostic = { range, severity, code, message: `${prefix}${message}` };
-      if (data !== undefined) d.data = data;
-      return d;
-    },
-  };
+  return new DocumentContext(file, doc, registry, targetFluxVersion);
+}
+
+/**
+ * The RuleContext of one document: a class rather than an object of closures, one per document analysed (its
+ * methods are shared, nothing is allocated for them per document).
+ */
+class DocumentContext implements RuleContext {
+  readonly schema: SchemaNode | undefined;
+  readonly prefix: string;
+
+  constructor(readonly file: ParsedFile, readonly doc: FluxDocument, readonly registry: SchemaRegistry, readonly targetFluxVersion: string) {
+    this.schema = doc.isFlux && doc.group !== undefined && doc.version !== undefined && doc.kind !== undefined
+      ? registry.get(doc.group, doc.version, doc.kind)
+      : undefined;
+    this.prefix = objectPrefix(doc);
+  }
+
+  isPatch(): boolean {
+    return false;
+  }
+
+  value(): unknown {
+    return this.doc.value();
+  }
+
+  rangeOf(path: Path, part: 'key' | 'value'): Range {
+    const { file, doc } = this;
+    return doc.textRanges !== undefined ? partialRange(file, doc, path, part)
+      : path.length === 0 ? kindOrStartRange(file, doc) : rangeOfPath(file, doc, path, part);
+  }
+
+  diag(code: string, severity: Severity, range: Range, message: string, data?: FluxDiagnostic['data']): FluxDiagnostic {
+    const d: FluxDiagnostic = { range, severity, code, message: `${this.prefix}${message}` };
+    if (data !== undefined) d.data = data;
+    return d;
+  }
 }
 
 /** A range in a partial document (read from its lines): the field's own range when it was read, else the kind's, else the start. */

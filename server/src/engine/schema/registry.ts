@@ -92,6 +92,9 @@ export function compareKubeVersions(a: string, b: string): number {
   return 0;
 }
 
+/** LATER_ADDITIONS in force per target Flux version (see forTarget). */
+const ADDITIONS_BY_TARGET = new Map<string, typeof LATER_ADDITIONS>();
+
 export class SchemaRegistry {
   private readonly base = new Map<string, KindSchema>();
   /** The live cluster's CRD schemas (`override()` writes here). */
@@ -150,7 +153,12 @@ export class SchemaRegistry {
    * the cluster or the workspace are unchanged. This registry itself for older targets.
    */
   forTarget(target: string): SchemaRegistry {
-    const additions = LATER_ADDITIONS.filter((a) => compareMinor(target, a.introducedIn) >= 0);
+    // Asked for every file analysed: the additions in force per target are worked out once.
+    let additions = ADDITIONS_BY_TARGET.get(target);
+    if (!additions) {
+      additions = LATER_ADDITIONS.filter((a) => compareMinor(target, a.introducedIn) >= 0);
+      if (ADDITIONS_BY_TARGET.size < 64) ADDITIONS_BY_TARGET.set(target, additions);
+    }
     if (additions.length === 0) return this;
     const id = additions.length.toString();
     // Own cache per registry or view (a view's prototype holds another view's cache).

@@ -254,7 +254,8 @@ function checkString(node: SchemaNode, value: string, path: Path, ctx: Ctx, note
       push(ctx, { path: [...path], keyword: 'pattern', message });
     }
   }
-  const len = [...value].length;
+  // Code points, counted only when a length is constrained (the spread allocates).
+  const len = node.minLength !== undefined || node.maxLength !== undefined ? [...value].length : 0;
   if (node.minLength !== undefined && len < node.minLength) {
     push(ctx, {
       path: [...path], keyword: 'minLength',
@@ -321,20 +322,21 @@ function checkObject(node: SchemaNode, value: Record<string, unknown>, path: Pat
   const lenient = node['x-kubernetes-preserve-unknown-fields'] === true
     || (path.length === 1 && path[0] === 'metadata')
     || node.properties === undefined;
-  const known = Object.keys(props);
+  let knownKeys: string[] | undefined;
   for (const [k, v] of Object.entries(value)) {
     // Past the error limit nothing more is reported: stop (a map of 90,000 unknown keys took seconds).
     if (ctx.errors.length >= ctx.max) break;
     if (path.length === 0 && k === 'status' && ctx.skipStatus) continue;
-    const p = [...path, k];
     if (Object.hasOwn(props, k)) {
-      walk(props[k], v, p, ctx, undefined);
+      walk(props[k], v, [...path, k], ctx, undefined);
     } else if (typeof node.additionalProperties === 'object') {
-      walk(node.additionalProperties, v, p, ctx, undefined);
+      walk(node.additionalProperties, v, [...path, k], ctx, undefined);
     } else if (node.additionalProperties === true || lenient) {
       continue;
     } else if (!k.includes('${') && k !== '<<') {
+      const p = [...path, k];
       // (`<<` is a YAML merge key the parser did not resolve; its content is not ours to judge here.)
+      const known = (knownKeys ??= Object.keys(props));
       const suggestion = closest(k, known.filter((c) => value[c] === undefined));
       const message = suggestion !== undefined
         ? `${formatPath(p)} is not a known field; did you mean '${suggestion}'?`
@@ -372,16 +374,55 @@ export function editDistance(a: string, b: string): number {
   return d[m][n];
 }
 
+/**
+ * The edit distance of editDistance when it is at most `limit`, else limit + 1: the rows stop as soon as every
+ * entry exceeds the limit (did-you-mean lookups compare a word with hundreds of names, almost all far off).
+ */
+function distanceWithin(a: string, b: string, limit: number): number {
+  const m = a.length;
+  const n = b.length;
+  if (Math.abs(m - n) > limit) return limit + 1;
+  let prev2 = new Int32Array(n + 1);
+  let prev = new Int32Array(n + 1);
+  let row = new Int32Array(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    row[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, prev2[j - 2]! + 1);
+      row[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    // Every later entry derives from this row or the one before plus at least one edit.
+    if (rowMin > limit && i > 1) {
+      let prevMin = prev[0]!;
+      for (let j = 1; j <= n; j++) if (prev[j]! < prevMin) prevMin = prev[j]!;
+      if (prevMin > limit) return limit + 1;
+    }
+    const t = prev2;
+    prev2 = prev;
+    prev = row;
+    row = t;
+  }
+  return Math.min(prev[n]!, limit + 1);
+}
+
 /** The closest candidate (case-insensitive), within 2 edits and a third of the word's length; ties go alphabetical. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const w = word.toLowerCase();
   const limit = Math.min(2, Math.max(1, Math.floor(w.length / 3)));
   let best: string | undefined;
   let bestD = Infinity;
-  for (const c of [...candidates].sort()) {
-    if (c === word) continue;
-    const dist = editDistance(w, c.toLowerCase());
-    if (dist <= limit && dist < bestD) {
+  // One pass in any order: the smallest distance wins, and among equals the one first in sort order (what a
+  // pass over the sorted candidates keeping the first strict improvement gives).
+  for (const c of candidates) {
+    if (c === word || Math.abs(c.length - w.length) > limit) continue;
+    const dist = distanceWithin(w, c.toLowerCase(), limit);
+    if (dist <= limit && (dist < bestD || (dist === bestD && c < best!))) {
       best = c;
       bestD = dist;
     }
