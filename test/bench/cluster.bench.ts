@@ -184,9 +184,13 @@ export async function benchCluster(): Promise<Record<string, string | number>> {
     // Several clusters at once, in the same run (rows self-contained here, whatever run.ts prints).
     return { ...single, ...await benchClusters(3) };
   } finally {
-    if (child.connected) child.send({ op: 'exit' } satisfies ToServer);
-    await new Promise((r) => { child.once('exit', r); setTimeout(r, 3000).unref(); });
-    if (child.exitCode === null) child.kill();
+    // The child has usually exited already (sent 'exit' above): waiting for an 'exit' event that never comes,
+    // with only an unref'd timer left, let the event loop drain and the whole bench end silently with status 0.
+    if (child.exitCode === null && child.signalCode === null) {
+      if (child.connected) child.send({ op: 'exit' } satisfies ToServer);
+      await new Promise((r) => { child.once('exit', r); setTimeout(r, 3000); });
+      if (child.exitCode === null) child.kill();
+    }
   }
 }
 

@@ -55,4 +55,10 @@ async function main(): Promise<void> {
   if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
 }
 
-main().then(() => process.exit(0), (err: unknown) => { console.error(err); process.exit(0); });
+let finished = false;
+// A suite awaiting something that can never settle (with no timer or socket left) would let Node end the run
+// silently with status 0 and no table: say so instead.
+process.on('beforeExit', () => {
+  if (!finished) { console.error('bench: a suite awaited something that never settles; the run ended without its table'); process.exit(1); }
+});
+main().then(() => { finished = true; process.exit(0); }, (err: unknown) => { finished = true; console.error(err); process.exit(0); });
