@@ -59,7 +59,8 @@ async function quiet(pid: number, quietMs = 600, maxMs = 120000): Promise<void> 
 }
 
 async function startServer(root: string, initializationOptions: Record<string, unknown>): Promise<LspClient> {
-  const client = new LspClient();
+  // dist/server.js, the bundle the extension starts (not `dist/cli.js lsp`, which also carries the cluster code).
+  const client = new LspClient([path.resolve(__dirname, '../../dist/server.js'), '--stdio']);
   await client.request('initialize', {
     processId: process.pid, rootUri: pathToFileURL(root).toString(), workspaceFolders: [{ uri: pathToFileURL(root).toString(), name: 'fleet' }],
     capabilities: {}, initializationOptions,

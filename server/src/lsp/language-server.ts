@@ -151,6 +151,8 @@ export function startLanguageServer(connection: Connection): void {
   }
 
   const memory = new MemoryReturn();
+  /** A scan churns through every workspace file's parse: its garbage is collected at the next idle moment. */
+  const scanned = (bytes: number): void => { memory.note(bytes); if (scheduler.idle) memory.idle(); };
   const scheduler = new AnalysisScheduler({
     debounceMs,
     onBusy: () => memory.busy(),
@@ -241,12 +243,12 @@ export function startLanguageServer(connection: Connection): void {
       connection.workspace.onDidChangeWorkspaceFolders(() => {
         void connection.workspace.getWorkspaceFolders().then((folders) => {
           workspaceRoots = (folders ?? []).map((f) => localPath(f.uri)).filter((p): p is string => p !== undefined);
-          return session.scan(workspaceRoots);
+          return session.scan(workspaceRoots).then(scanned);
         }).catch((err: unknown) => logError('workspace folders change', err));
       });
     }
     lastAnalysisSettings = JSON.stringify([engine.targetFluxVersion, null]);
-    void session.scan(workspaceRoots).catch((err: unknown) => logError('workspace scan', err));
+    void session.scan(workspaceRoots).then(scanned).catch((err: unknown) => logError('workspace scan', err));
   });
 
   connection.onDidChangeWatchedFiles((params) => {

@@ -82,6 +82,11 @@ export class AnalysisScheduler {
     this.notify(uri);
   }
 
+  /** Whether no analysis is running now (onIdle fired after the last one ended, or none started). */
+  get idle(): boolean {
+    return this.running.size === 0;
+  }
+
   /** Whether an analysis of `uri` is waiting or running. */
   busy(uri: string): boolean {
     return this.timers.has(uri) || this.running.has(uri);

@@ -146,8 +146,10 @@ export class WorkspaceSession {
    * Reads every file below the roots (YAML analysed, other files only known to exist), with work-done progress,
    * then publishes. Says so when it stops at the file limit or skips large files.
    */
-  async scan(roots: string[]): Promise<void> {
+  /** Resolves to the bytes of text the scan read and analysed (the server collects its garbage after it). */
+  async scan(roots: string[]): Promise<number> {
     const gen = ++this.scanGeneration;
+    let bytes = 0;
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Flux: indexing the workspace', 0, 'listing files', true);
     try {
@@ -190,7 +192,7 @@ export class WorkspaceSession {
       const texts: Array<[string, string]> = [];
       let i = 0;
       for (const file of files) {
-        if (gen !== this.scanGeneration) return;
+        if (gen !== this.scanGeneration) return bytes;
         const key = file.split(path.sep).join('/');
         const uri = pathToFileURL(file).toString();
         if (!YAML.test(file) || this.documents.get(uri)) {
@@ -204,12 +206,13 @@ export class WorkspaceSession {
           continue;
         }
         texts.push([key, text]);
+        bytes += text.length;
         this.engine.noteFileText(uri, text);
         if (++i % 200 === 0) progress?.report(Math.round((i / files.length) * 50), `${i} of ${files.length} files read`);
       }
       i = 0;
       for (const [key, text] of texts) {
-        if (gen !== this.scanGeneration) return;
+        if (gen !== this.scanGeneration) return bytes;
         const uri = pathToFileURL(key).toString();
         if (!this.documents.get(uri)) this.update(key, text, uri, undefined);
         if (++i % 100 === 0) {
@@ -227,6 +230,7 @@ export class WorkspaceSession {
       }
       this.scanned = true;
       await this.publishAll(++this.generation);
+      return bytes;
     } finally {
       progress?.done();
     }
