@@ -1,5 +1,17 @@
 import type { Position, Range } from '../types';
 
+/** The line holding `offset`, given the lines' start offsets in order (binary search; shared with facts.ts LineStarts). */
+export function lineAt(starts: ArrayLike<number>, offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Converts between string offsets (UTF-16, as JS and LSP count) and line/character positions. */
 export class LineIndex {
   private readonly starts: number[];
@@ -25,13 +37,7 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineAt(this.starts, o);
     // Between the \r and the \n of a CRLF is not a position an editor has: the end of the line is.
     const between = o > 0 && this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13 && o - 1 >= this.starts[lo]!;
     return { line: lo, character: o - this.starts[lo]! - (between ? 1 : 0) };

@@ -13,6 +13,7 @@ import { isMap, isScalar, isSeq, Scalar, type Node, type Pair } from 'yaml';
 import type { FluxDocument, LineIndex, ParsedFile } from '../document';
 import { findReferences, type ObjectReference } from '../index/references';
 import { MAX_DEPTH } from '../document/nodes';
+import { lineAt } from '../document/line-index';
 import type { Position, Range } from '../types';
 import { parseSopsConfig, type SopsConfig } from '../sops';
 
@@ -170,13 +171,7 @@ export class LineStarts {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineAt(this.starts, o);
     const between = this.crlf !== undefined && this.crlf[lo] === 1 && lo + 1 < this.starts.length && o === this.starts[lo + 1]! - 1;
     return { line: lo, character: o - this.starts[lo]! - (between ? 1 : 0) };
   }
