@@ -258,6 +258,7 @@ export function startLanguageServer(connection: Connection): void {
     }
   });
 
+  documents.onDidOpen((e) => session.opened(e.document.uri));
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     scheduler.forget(e.document.uri);

@@ -113,6 +113,15 @@ export class WorkspaceSession {
     if (changed) this.schedulePublishAll();
   }
 
+  /**
+   * A document was opened: its first version must be answered even when the result equals what was published
+   * before it was closed (a client reopening it waits for that version; the fuzzer found a reopen at version 1 with
+   * the same empty result left unanswered, because the close had not cleared the published record).
+   */
+  opened(uri: string): void {
+    this.published.delete(uri);
+  }
+
   /** A document was closed: the disk copy is the truth again (for unsaved documents, nothing is). */
   closed(uri: string): void {
     if (uri.startsWith('file:')) {
