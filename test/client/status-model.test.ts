@@ -7,7 +7,7 @@ function check(ready: boolean[], over: Partial<FluxCheck> = {}): FluxCheck {
   return {
     ok: ready.every(Boolean), namespace: 'flux-system', fluxVersion: 'v2.8.0',
     controllers: ready.map((r, i) => ({ name: `c${i}`, ready: r, desired: 1, readyReplicas: r ? 1 : 0 })),
-    crds: [], missingCrds: [], problems: [], summary: '', ...over,
+    crds: [], missingCrds: [], problems: [], summary: '', health: '', ...over,
   };
 }
 

@@ -57,6 +57,8 @@ export interface FluxCheck {
   problems: string[];
   /** One line for a status bar. */
   summary: string;
+  /** The summary without its leading `Flux vX:` (for places that show the version beside it). */
+  health: string;
 }
 
 export const PART_OF_FLUX = 'app.kubernetes.io/part-of=flux';
@@ -130,12 +132,13 @@ export function summarize(namespace: string, deployments: V1Deployment[], crds: 
     && crdStatuses.every((c) => c.storedVersions.length > 0) && (!kubernetesVersion || versionAtLeast(kubernetesVersion, MIN_KUBERNETES));
   const version = fluxVersion ? `Flux ${fluxVersion}` : 'Flux';
   const notReady = controllers.filter((c) => !c.ready);
-  const summary = controllers.length === 0
+  const health = controllers.length === 0
     ? `Flux not found in ${namespace}`
     : notReady.length > 0
-      ? `${version}: ${notReady.length}/${controllers.length} controllers not ready (${notReady.map((c) => c.name).join(', ')})`
-      : ok ? `${version}: ${controllers.length}/${controllers.length} controllers ready` : `${version}: ${problems[0] ?? 'checks failed'}`;
-  return { ok, namespace, fluxVersion, ...(kubernetesVersion ? { kubernetesVersion } : {}), controllers, crds: crdStatuses, missingCrds, problems, summary };
+      ? `${notReady.length}/${controllers.length} controllers not ready (${notReady.map((c) => c.name).join(', ')})`
+      : ok ? `${controllers.length}/${controllers.length} controllers ready` : problems[0] ?? 'checks failed';
+  const summary = controllers.length === 0 ? health : `${version}: ${health}`;
+  return { ok, namespace, fluxVersion, ...(kubernetesVersion ? { kubernetesVersion } : {}), controllers, crds: crdStatuses, missingCrds, problems, summary, health };
 }
 
 type Apis = { apps: AppsV1Api; ext: ApiextensionsV1Api; version: VersionApi };

@@ -317,7 +317,7 @@ function clusterNode(opts: ExplorerOptions, snap: CacheSnapshot): ExplorerNode {
   const tooltip = [`**${md(opts.context)}**`, '', md(c.summary), ...(c.problems.length ? ['', ...c.problems.map((p) => `- ${md(p)}`)] : [])].join('\n');
   return {
     // The label names the version; the description says the health without repeating it.
-    id, label: c.fluxVersion ? `Flux ${c.fluxVersion}` : 'Flux', description: `${opts.context} · ${c.summary.replace(/^Flux( v?[\w.+-]+)?: /, '')}`, tooltip,
+    id, label: c.fluxVersion ? `Flux ${c.fluxVersion}` : 'Flux', description: `${opts.context} · ${c.health}`, tooltip,
     icon: c.ok ? 'ready' : 'failing', contextValue: `flux.cluster.${c.ok ? 'healthy' : 'unhealthy'}`,
     collapsible: controllers.length > 0 ? 'collapsed' : 'none', ...(controllers.length > 0 ? { children: controllers } : {}),
   };

@@ -153,9 +153,9 @@ export class WorkspaceSession {
 
   /**
    * Reads every file below the roots (YAML analysed, other files only known to exist), with work-done progress,
-   * then publishes. Says so when it stops at the file limit or skips large files.
+   * then publishes. Says so when it stops at the file limit or skips large files. Resolves to the bytes of text
+   * it read and analysed (the server collects their garbage after it).
    */
-  /** Resolves to the bytes of text the scan read and analysed (the server collects its garbage after it). */
   async scan(roots: string[]): Promise<number> {
     const gen = ++this.scanGeneration;
     let bytes = 0;
