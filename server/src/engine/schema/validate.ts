@@ -411,10 +411,15 @@ function distanceWithin(a: string, b: string, limit: number): number {
   return Math.min(prev[n]!, limit + 1);
 }
 
-/** The closest candidate (case-insensitive), within 2 edits and a third of the word's length; ties go alphabetical. */
+/** How many edits away a did-you-mean candidate of `word` may be: 2 at most, and a third of its length. */
+export function suggestionLimit(word: string): number {
+  return Math.min(2, Math.max(1, Math.floor(word.toLowerCase().length / 3)));
+}
+
+/** The closest candidate (case-insensitive), within suggestionLimit edits; ties go alphabetical. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const w = word.toLowerCase();
-  const limit = Math.min(2, Math.max(1, Math.floor(w.length / 3)));
+  const limit = suggestionLimit(word);
   let best: string | undefined;
   let bestD = Infinity;
   // One pass in any order: the smallest distance wins, and among equals the one first in sort order (what a

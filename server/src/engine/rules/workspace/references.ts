@@ -13,7 +13,7 @@ import type { ObjectReference } from '../../index/references';
 import type { FluxDiagnostic, Severity } from '../../types';
 import type { DocFacts } from '../../workspace/facts';
 import type { Instance } from '../../workspace/model';
-import { editDistance } from '../../schema/validate';
+import { closest, suggestionLimit } from '../../schema/validate';
 import { describeInstance, inCluster, type WorkspaceRuleContext } from './context';
 
 /** Kinds made by controllers rather than committed: a miss is information. */
@@ -22,40 +22,28 @@ const MADE_OUTSIDE_GIT = new Set(['Secret', 'ConfigMap', 'ServiceAccount', 'Exte
 const pathText = (path: ReadonlyArray<string | number>): string => path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').slice(1).replace(/\.\[/g, '[');
 
 /**
- * The did-you-mean candidates of one kind in one scope, answering as `closest()` (schema/validate.ts) would over
- * the same names: within 2 edits and a third of the word's length, ties alphabetical. Names are grouped by
- * length once, so a miss compares only the names of a length that can be close enough (a miss used to sort and
- * compare every name of the kind), and each answer is kept for the graph's lifetime.
+ * The did-you-mean candidates of one kind in one scope: `closest()` (schema/validate.ts) over the names of a
+ * length that can be close enough. Names are grouped by length once (a miss used to sort and compare every name
+ * of the kind), and each answer is kept for the graph's lifetime.
  */
 export class NameCandidates {
-  /** Lower-cased length -> [name, lower-cased name], sorted by name. */
-  private readonly byLength = new Map<number, Array<[string, string]>>();
+  private readonly byLength = new Map<number, string[]>();
   private readonly answers = new Map<string, string | undefined>();
   constructor(names: Iterable<string>) {
-    for (const n of [...names].sort()) {
-      const lower = n.toLowerCase();
-      let list = this.byLength.get(lower.length);
-      if (!list) this.byLength.set(lower.length, (list = []));
-      list.push([n, lower]);
+    for (const n of names) {
+      let list = this.byLength.get(n.length);
+      if (!list) this.byLength.set(n.length, (list = []));
+      list.push(n);
     }
   }
   suggest(word: string): string | undefined {
     if (this.answers.has(word)) return this.answers.get(word);
     const w = word.toLowerCase();
-    const limit = Math.min(2, Math.max(1, Math.floor(w.length / 3)));
-    let best: string | undefined;
-    let bestD = Infinity;
-    // editDistance is at least the difference in length: longer or shorter names cannot be within the limit.
-    for (let len = Math.max(0, w.length - limit); len <= w.length + limit; len++) {
-      for (const [c, lower] of this.byLength.get(len) ?? []) {
-        if (c === word) continue;
-        const dist = editDistance(w, lower);
-        if (dist <= limit && (dist < bestD || (dist === bestD && best !== undefined && c < best))) {
-          best = c;
-          bestD = dist;
-        }
-      }
-    }
+    const limit = suggestionLimit(word);
+    // closest() skips names whose length differs by more than the limit: only the others are worth handing it.
+    const near: string[] = [];
+    for (let len = Math.max(0, w.length - limit); len <= w.length + limit; len++) near.push(...(this.byLength.get(len) ?? []));
+    const best = closest(word, near);
     this.answers.set(word, best);
     return best;
   }
