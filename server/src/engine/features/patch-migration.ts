@@ -100,6 +100,11 @@ function blockScalar(lines: string[]): string[] | undefined {
   return lines;
 }
 
+/** Lines indented by `n` spaces (blank lines stay empty). */
+function indented(lines: readonly string[], n: number): string[] {
+  return lines.map((l) => (l === '' ? '' : `${' '.repeat(n)}${l}`));
+}
+
 /** Each entry of an old field as `patches` entry lines (column 0), or undefined when one cannot be moved. */
 function convert(file: ParsedFile, doc: FluxDocument, field: (typeof OLD_FIELDS)[number], seq: YAMLSeq): string[][] | undefined {
   const out: string[][] = [];
@@ -118,7 +123,7 @@ function convert(file: ParsedFile, doc: FluxDocument, field: (typeof OLD_FIELDS)
       // An inline patch written as a string (kustomize's form); a one-line string is a file path.
       else if (isScalar(item) && typeof item.value === 'string' && item.value.includes('\n')) body = blockScalar(item.value.replace(/\n$/, '').split('\n'));
       if (!body) return undefined;
-      out.push(['- patch: |', ...body.map((l) => (l === '' ? '' : `    ${l}`))]);
+      out.push(['- patch: |', ...indented(body, 4)]);
     } else {
       if (!isMap(item)) return undefined;
       const ops = item.items.find((p) => isScalar(p.key) && p.key.value === 'patch');
@@ -127,10 +132,10 @@ function convert(file: ParsedFile, doc: FluxDocument, field: (typeof OLD_FIELDS)
       const o = nodeOffsets(ops.value as Node)!;
       const body = blockScalar(yamlLines(file, doc, ops.value as Node, o[0], o[1]));
       if (!body) return undefined;
-      const lines = ['- patch: |', ...body.map((l) => (l === '' ? '' : `    ${l}`))];
+      const lines = ['- patch: |', ...indented(body, 4)];
       if (target && isCollection(target.value)) {
         const t = nodeOffsets(target.value as Node)!;
-        lines.push('  target:', ...yamlLines(file, doc, target.value as Node, t[0], t[1]).map((l) => (l === '' ? '' : `    ${l}`)));
+        lines.push('  target:', ...indented(yamlLines(file, doc, target.value as Node, t[0], t[1]), 4));
       }
       out.push(lines);
     }
@@ -172,7 +177,7 @@ export function migratePatchLists(file: ParsedFile, doc: FluxDocument): PatchMig
     const psm = moved.find((m) => m.field === 'patchesStrategicMerge')?.entries ?? [];
     const j69 = moved.find((m) => m.field === 'patchesJson6902')?.entries ?? [];
     const render = (entries: string[][], indent: number): string =>
-      entries.map((e) => e.map((l) => (l === '' ? '' : `${' '.repeat(indent)}${l}`)).join('\n')).join('\n');
+      entries.map((e) => indented(e, indent).join('\n')).join('\n');
     const existing = pairAt(doc, [...base, 'patches']);
     const edits: PatchMigration['edits'] = [];
     if (existing && isSeq(existing.value) && existing.value.items.length > 0) {
