@@ -8,7 +8,7 @@
  * that does not hold (a `...` end marker followed by more text, `%` directives after the first document, a
  * piece that parses to more than one document) are parsed whole instead.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
 import type { LineIndex } from './line-index';
 import { fastParseDocument, fastProblems } from './fast-parse';
 import { buildDocument, documentProblems, type DocMemo, type FluxDocument, type YamlProblem } from './parse';
@@ -29,7 +29,7 @@ export interface ChunkEntry {
 export type ChunkCache = Map<string, ChunkEntry[]>;
 
 export { PARSE_OPTIONS } from './options';
-import { PARSE_OPTIONS } from './options';
+import { parseYamlDocuments } from './options';
 
 // (A byte order mark may come before the first line's directive.)
 const END_MARKER_OR_DIRECTIVE = /^\uFEFF?(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;
@@ -80,9 +80,9 @@ function shiftProblems(errors: YamlProblem[], delta: number): YamlProblem[] {
 export function parsePiece(text: string, start: number, end: number, source: string): { doc: Document.Parsed; errors: YamlProblem[] } | undefined {
   const fast = fastParseDocument(text, start, end, source);
   if (fast) return { doc: fast, errors: fastProblems(fast)! };
-  const parsed = parseAllDocuments(source, PARSE_OPTIONS);
-  if (!Array.isArray(parsed) || parsed.length !== 1) return undefined;
-  const doc = parsed[0] as Document.Parsed;
+  const parsed = parseYamlDocuments(source);
+  if (parsed.length !== 1) return undefined;
+  const doc = parsed[0]!;
   shiftTree(doc, start);
   const errors = documentProblems(doc, source.includes('&'));
   if (end < text.length) {

@@ -3,10 +3,11 @@
  * the GVK read from each document's apiVersion and kind (never from the file name), and a
  * per-(uri, version) cache.
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
-import { documentStarts, parseChunks, PARSE_OPTIONS, type ChunkCache } from './chunks';
+import { documentStarts, parseChunks, type ChunkCache } from './chunks';
+import { parseYamlDocuments } from './options';
 import { fastParseDocument, fastProblems, fastValue } from './fast-parse';
 import { LineIndex } from './line-index';
 
@@ -439,8 +440,7 @@ function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlu
   }
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, PARSE_OPTIONS);
-    docs = Array.isArray(parsed) ? parsed : [parsed as unknown as Document.Parsed];
+    docs = parseYamlDocuments(text);
   } catch (err) {
     return { ...base, isTemplate, looksFlux: false, fatal: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };
   }
