@@ -5,13 +5,14 @@
 import { SchemaRegistry, type SchemaSourceMode } from './schema/registry';
 import { SchemaSources } from './schema/sources';
 import { analyzeText } from './analyze';
-import { parseFile, forgetFile } from './document';
+import { parseFile, forgetFile, lineReadFile } from './document';
 import { hasFluxApiVersion, mayBeManifest } from './document/flux-text';
 import { complete, textOnlyFile, type EngineCompletionItem } from './features/completion';
 import type { ParsedFile } from './document';
 import { hover as hoverAt } from './features/hover';
 import { documentSymbols, type DocSymbol } from './features/symbols';
 import { definition as definitionAt, type DefinitionTarget } from './features/definition';
+import { lineDefinition, lineHover, lineSymbols } from './features/line-read';
 import { codeActions as codeActionsFor, type ActionDiagnostic, type EngineCodeAction } from './features/code-actions';
 import { WorkspaceIndex, type IndexedObject } from './index/workspace-index';
 import { DEFAULT_FLUX_VERSION } from './kinds';
@@ -29,6 +30,18 @@ export interface EngineSettings {
 
 export type { EngineCompletionItem, DocSymbol, DefinitionTarget, IndexedObject, ActionDiagnostic, EngineCodeAction };
 
+/** Files made from a document's text without a parse, the last one per document for the 16 documents used last. */
+function recentFile(files: Map<string, ParsedFile>, text: string, uri: string, version: number, make: (text: string, uri: string, version: number) => ParsedFile): ParsedFile {
+  let file = files.get(uri);
+  if (!file || file.version !== version || file.text !== text) {
+    file = make(text, uri, version);
+    files.delete(uri);
+    files.set(uri, file);
+    if (files.size > 16) files.delete(files.keys().next().value as string);
+  }
+  return file;
+}
+
 export class FluxEngine {
   readonly registry: SchemaRegistry;
   /** The Flux objects of the workspace files the adapter passes in (open documents, files on disk). */
@@ -38,6 +51,8 @@ export class FluxEngine {
   readonly workspace = new WorkspaceModel();
   /** The last text-only file per document, for completion (no YAML parse per keystroke). */
   private readonly completionFiles = new Map<string, ParsedFile>();
+  /** The last line-read file per document, for the requests answered while its parse runs. */
+  private readonly lineFiles = new Map<string, ParsedFile>();
 
   /** The schema sources (cluster CRDs, CRD files, workspace CRDs) feeding the registry. */
   readonly schemaSources: SchemaSources;
@@ -71,14 +86,27 @@ export class FluxEngine {
 
   /** `trigger`: the trigger character that opened the completion by itself (undefined when invoked or typing a word). */
   completion(text: string, uri: string, version: number, position: Position, trigger?: string): EngineCompletionItem[] {
-    let file = this.completionFiles.get(uri);
-    if (!file || file.version !== version || file.text !== text) {
-      file = textOnlyFile(text, uri, version);
-      this.completionFiles.delete(uri);
-      this.completionFiles.set(uri, file);
-      if (this.completionFiles.size > 16) this.completionFiles.delete(this.completionFiles.keys().next().value as string);
-    }
+    const file = recentFile(this.completionFiles, text, uri, version, textOnlyFile);
     return complete(file, position, this.registryFor(uri), this.index, trigger);
+  }
+
+  /**
+   * Hover, outline and definition read from the document's lines (features/line-read.ts), for an adapter to
+   * answer with while the document's parse is still running; the methods above answer from the parse.
+   */
+  lineHover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {
+    return lineHover(recentFile(this.lineFiles, text, uri, version, lineReadFile), position, this.registryFor(uri), {
+      targetFluxVersion: this.settings.targetFluxVersion,
+    });
+  }
+
+  lineSymbols(text: string, uri: string, version: number): DocSymbol[] {
+    if (!hasFluxApiVersion(text)) return [];
+    return lineSymbols(recentFile(this.lineFiles, text, uri, version, lineReadFile));
+  }
+
+  lineDefinition(text: string, uri: string, version: number, position: Position): DefinitionTarget[] {
+    return lineDefinition(recentFile(this.lineFiles, text, uri, version, lineReadFile), position, this.index);
   }
 
   hover(text: string, uri: string, version: number, position: Position): { contents: string; range?: Range } | undefined {
@@ -177,5 +205,6 @@ export class FluxEngine {
   forget(uri: string): void {
     forgetFile(uri);
     this.completionFiles.delete(uri);
+    this.lineFiles.delete(uri);
   }
 }

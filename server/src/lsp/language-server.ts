@@ -44,6 +44,20 @@ export const DEFAULT_DEBOUNCE_MS = 50;
 
 /** How long a request waits for the running analysis to parse the document (see parsedDocument). */
 const PARSE_WAIT_MS = 2000;
+/**
+ * How long a hover, outline or definition waits for the document's parse before it answers from the document's
+ * lines (see parsedDocument): the fuzzer's limit for a request is 200 ms, and a parse that is not done within
+ * 100 ms may take several hundred more.
+ */
+const LINE_READ_AFTER_MS = 100;
+
+/** Resolves when `p` does or after `ms`, whichever is first. */
+function withinMs(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void p.then(() => { clearTimeout(timer); resolve(); }, () => { clearTimeout(timer); resolve(); });
+  });
+}
 
 /** The local path of a file: URI; undefined for other schemes and for URIs no local path has (`file://host/`, bad escapes). */
 function localPath(uri: string): string | undefined {
@@ -171,8 +185,12 @@ export function startLanguageServer(connection: Connection): void {
    * waits for that analysis to have parsed the version (it parses in slices, with requests served in between),
    * instead of parsing the same text a second time, synchronously, which blocked every other request for as
    * long (seconds on a 1 MB file). Undefined when the document closed or the request was cancelled meanwhile.
+   *
+   * With `lineReadAfterMs`, a request waits that long at most: past it, `parsed` is false and the handler answers
+   * from the document's lines (engine.lineHover and co.). yaml takes 100-500 ms to parse a few hundred KB of
+   * broken YAML, and a hover or outline waiting for that was the slowest answer the fuzzer found.
    */
-  async function parsedDocument(uri: string, token?: CancellationToken): Promise<TextDocument | undefined> {
+  async function parsedDocument(uri: string, token?: CancellationToken, lineReadAfterMs?: number): Promise<{ doc: TextDocument; parsed: boolean } | undefined> {
     const t0 = performance.now();
     const first = documents.get(uri)?.version;
     for (;;) {
@@ -182,9 +200,11 @@ export function startLanguageServer(connection: Connection): void {
       // request parses for itself. For one version it waits for the analysis however long its parse takes:
       // parsing it a second time, synchronously, would be as slow and would block every other request.
       const starved = doc.version !== first && performance.now() - t0 > PARSE_WAIT_MS;
-      if (!scheduler.busy(uri) || cachedParse(doc.getText(), uri, doc.version) || starved) return doc;
+      if (!scheduler.busy(uri) || cachedParse(doc.getText(), uri, doc.version) || starved) return { doc, parsed: true };
+      const left = lineReadAfterMs === undefined ? Infinity : lineReadAfterMs - (performance.now() - t0);
+      if (left <= 0) return { doc, parsed: false };
       scheduler.expedite(uri);
-      await scheduler.progress(uri);
+      await (left === Infinity ? scheduler.progress(uri) : withinMs(scheduler.progress(uri), left));
     }
   }
 
@@ -284,10 +304,11 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onHover(async (params, token): Promise<Hover | null> => {
-    const doc = await parsedDocument(params.textDocument.uri, token);
-    if (!doc) return null;
+    const at = await parsedDocument(params.textDocument.uri, token, LINE_READ_AFTER_MS);
+    if (!at) return null;
+    const { doc } = at;
     try {
-      const h = engine.hover(doc.getText(), doc.uri, doc.version, params.position);
+      const h = at.parsed ? engine.hover(doc.getText(), doc.uri, doc.version, params.position) : engine.lineHover(doc.getText(), doc.uri, doc.version, params.position);
       return h ? { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: h.range } : null;
     } catch (err) {
       logError('hover', err);
@@ -296,14 +317,15 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onDocumentSymbol(async (params, token): Promise<LspDocumentSymbol[]> => {
-    const doc = await parsedDocument(params.textDocument.uri, token);
-    if (!doc) return [];
+    const at = await parsedDocument(params.textDocument.uri, token, LINE_READ_AFTER_MS);
+    if (!at) return [];
+    const { doc } = at;
     try {
       const toLsp = (s: DocSymbol): LspDocumentSymbol => ({
         name: s.name, detail: s.detail, kind: SYMBOL_KIND[s.kind], range: s.range, selectionRange: s.selectionRange,
         children: s.children?.map(toLsp),
       });
-      return engine.symbols(doc.getText(), doc.uri, doc.version).map(toLsp);
+      return (at.parsed ? engine.symbols(doc.getText(), doc.uri, doc.version) : engine.lineSymbols(doc.getText(), doc.uri, doc.version)).map(toLsp);
     } catch (err) {
       logError('documentSymbol', err);
       return [];
@@ -311,10 +333,11 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onDefinition(async (params, token): Promise<Location[] | LocationLink[]> => {
-    const doc = await parsedDocument(params.textDocument.uri, token);
-    if (!doc) return [];
+    const at = await parsedDocument(params.textDocument.uri, token, LINE_READ_AFTER_MS);
+    if (!at) return [];
+    const { doc } = at;
     try {
-      const targets = engine.definition(doc.getText(), doc.uri, doc.version, params.position);
+      const targets = at.parsed ? engine.definition(doc.getText(), doc.uri, doc.version, params.position) : engine.lineDefinition(doc.getText(), doc.uri, doc.version, params.position);
       if (linkSupport) {
         return targets.map((t) => ({
           originSelectionRange: t.originRange, targetUri: t.uri, targetRange: t.range, targetSelectionRange: t.selectionRange,
@@ -328,7 +351,8 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onCodeAction(async (params, token): Promise<CodeAction[]> => {
-    const doc = await parsedDocument(params.textDocument.uri, token);
+    // Quick fixes edit exact ranges: they wait for the parse, however long it takes.
+    const doc = (await parsedDocument(params.textDocument.uri, token))?.doc;
     if (!doc) return [];
     try {
       const fluxDiags = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);

@@ -29,7 +29,7 @@ export interface ChunkEntry {
 export type ChunkCache = Map<string, ChunkEntry[]>;
 
 export { PARSE_OPTIONS } from './options';
-import { parseYamlDocuments } from './options';
+import { parseYamlDocumentsSteps } from './yaml-steps';
 
 // (A byte order mark may come before the first line's directive.)
 const END_MARKER_OR_DIRECTIVE = /^\uFEFF?(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;
@@ -75,12 +75,12 @@ function shiftProblems(errors: YamlProblem[], delta: number): YamlProblem[] {
 /**
  * The document of text[start, end) (`source`: that text), parsed on its own with the offsets of `text`: by the
  * fast path when it is in its subset (fast-parse.ts), else by `yaml`. Undefined when the piece does not parse to
- * exactly one document.
+ * exactly one document. A generator: yaml's parse yields between slices of the text (see parseYamlDocumentsSteps).
  */
-export function parsePiece(text: string, start: number, end: number, source: string): { doc: Document.Parsed; errors: YamlProblem[] } | undefined {
+export function* parsePiece(text: string, start: number, end: number, source: string): Generator<void, { doc: Document.Parsed; errors: YamlProblem[] } | undefined> {
   const fast = fastParseDocument(text, start, end, source);
   if (fast) return { doc: fast, errors: fastProblems(fast)! };
-  const parsed = parseYamlDocuments(source);
+  const parsed = yield* parseYamlDocumentsSteps(source);
   if (parsed.length !== 1) return undefined;
   const doc = parsed[0]!;
   shiftTree(doc, start);
@@ -115,7 +115,7 @@ export function* parseChunks(
       shiftTree(entry.doc, delta);
       entry = { doc: entry.doc, errors: shiftProblems(entry.errors, delta), base: start, memo: entry.memo };
     } else {
-      const piece = parsePiece(text, start, end, source);
+      const piece = yield* parsePiece(text, start, end, source);
       if (!piece) return undefined;
       const { doc, errors } = piece;
       entry = { doc, errors, base: start, memo: {} };

@@ -7,7 +7,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Nod
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
 import { documentStarts, parseChunks, type ChunkCache } from './chunks';
-import { parseYamlDocuments } from './options';
+import { drain, parseYamlDocumentsSteps } from './yaml-steps';
 import { fastParseDocument, fastProblems, fastValue } from './fast-parse';
 import { LineIndex } from './line-index';
 
@@ -365,18 +365,15 @@ export function nestingDepthExceeds(text: string, limit: number): boolean {
   return false;
 }
 
+/** Why a file with NUL bytes is not analysed. */
+export const BINARY_FATAL = 'binary content (NUL bytes): not a YAML file';
+
 /** Parses a file without the cache. Never throws. */
 export function parseText(text: string, uri?: string, version?: number): ParsedFile {
   return drain(parseTextSteps(text, uri, version));
 }
 
-/** Runs a step generator (parseTextSteps, analyzeSteps) to its end. */
-export function drain<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
+export { drain };
 
 /**
  * parseText as a generator that yields between the documents it parses, when `chunks` is given: the documents
@@ -390,7 +387,7 @@ export function* parseTextSteps(
   const base = { uri, version, text, lineIndex, documents: [] as FluxDocument[] };
   const isTemplate = isChartTemplate(text, uri);
   if (text.indexOf('\u0000') >= 0) {
-    return { ...base, isTemplate, looksFlux: false, fatal: 'binary content (NUL bytes): not a YAML file' };
+    return { ...base, isTemplate, looksFlux: false, fatal: BINARY_FATAL };
   }
   if (nestingDepthExceeds(text, MAX_NESTING)) {
     // The parser recurses per level: past ~1000 levels it overflows the stack, which can leave V8 unable to
@@ -414,15 +411,16 @@ export function* parseTextSteps(
     chunks.next.clear();
   }
   // (After a failed chunked parse, the file is parsed whole.)
-  return parseYaml(text, { uri, version, text, lineIndex, documents: [] }, isTemplate, chunks ? undefined : documentStarts(text, structure.boundaries));
+  return yield* parseYamlSteps(text, { uri, version, text, lineIndex, documents: [] }, isTemplate, chunks ? undefined : documentStarts(text, structure.boundaries));
 }
 
 /**
  * Parses a whole file. With `starts` (see documentStarts), the fast path (fast-parse.ts) is tried on each of its
  * documents; when it takes them all, that is the parse, else the file is parsed by `yaml` as a whole (so a file
- * outside the fast path's subset gets exactly what yaml gives).
+ * outside the fast path's subset gets exactly what yaml gives). A generator: yaml's parse yields between slices of
+ * the text (see parseYamlDocumentsSteps).
  */
-function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlux'>, isTemplate: boolean, starts?: readonly number[]): ParsedFile {
+function* parseYamlSteps(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlux'>, isTemplate: boolean, starts?: readonly number[]): Generator<void, ParsedFile> {
   const { lineIndex } = base;
   if (starts) {
     const documents: FluxDocument[] = [];
@@ -440,7 +438,7 @@ function parseYaml(text: string, base: Omit<ParsedFile, 'isTemplate' | 'looksFlu
   }
   let docs: Document.Parsed[];
   try {
-    docs = parseYamlDocuments(text);
+    docs = yield* parseYamlDocumentsSteps(text);
   } catch (err) {
     return { ...base, isTemplate, looksFlux: false, fatal: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -604,6 +602,27 @@ function partialDocument(text: string, index: number, start: number, end: number
 }
 
 /**
+ * The file read from its lines, without a YAML parse: every document cut at its `---` line is a partial document
+ * (apiVersion, kind, metadata's name and namespace; see partialDocument). For the requests answered while the
+ * parse of the file is still running (features/line-read.ts). Linear in the text, ~1 ms per 100 KB.
+ */
+export function lineReadFile(text: string, uri?: string, version?: number): ParsedFile {
+  const lineIndex = new LineIndex(text);
+  const file: ParsedFile = { text, lineIndex, documents: [], isTemplate: isChartTemplate(text, uri), looksFlux: false };
+  if (uri !== undefined) file.uri = uri;
+  if (version !== undefined) file.version = version;
+  if (text.indexOf('\u0000') >= 0) {
+    file.fatal = BINARY_FATAL;
+    return file;
+  }
+  const empty = parseDocument('') as Document.Parsed;
+  const bounds = [0, ...measureStructure(text).boundaries.map((b) => b.offset).filter((o) => o > 0), text.length];
+  for (let k = 0; k + 1 < bounds.length; k++) file.documents.push(partialDocument(text, k, bounds[k]!, bounds[k + 1]!, lineIndex, empty));
+  file.looksFlux = file.documents.some((d) => d.isFlux);
+  return file;
+}
+
+/**
  * A file past MAX_STRUCTURE_LINES: the leading documents within the limit are parsed in full; the rest are
  * partial documents, read from their lines (see partialDocument).
  */
@@ -617,7 +636,7 @@ function parseHuge(
     else starts.push(b.offset);
   }
   const file = cut > 0
-    ? parseYaml(text.slice(0, cut), { uri, version, text, lineIndex, documents: [] }, isTemplate)
+    ? drain(parseYamlSteps(text.slice(0, cut), { uri, version, text, lineIndex, documents: [] }, isTemplate))
     : { uri, version, text, lineIndex, documents: [] as FluxDocument[], isTemplate, looksFlux: false };
   if (file.fatal !== undefined) return file;
   const empty = parseDocument('') as Document.Parsed;

@@ -5,7 +5,7 @@
  */
 import { fluxCompletionWanted } from '../document/flux-text';
 import { LineIndex } from '../document/line-index';
-import { isChartTemplate, type ParsedFile } from '../document/parse';
+import { BINARY_FATAL, isChartTemplate, type ParsedFile } from '../document/parse';
 import { referenceFieldAt } from '../index/references';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { FLUX_KINDS, findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
@@ -361,7 +361,7 @@ export function textOnlyFile(text: string, uri?: string, version?: number): Pars
   };
   if (uri !== undefined) file.uri = uri;
   if (version !== undefined) file.version = version;
-  if (text.indexOf('\u0000') >= 0) file.fatal = 'binary content (NUL bytes): not a YAML file';
+  if (text.indexOf('\u0000') >= 0) file.fatal = BINARY_FATAL;
   return file;
 }
 

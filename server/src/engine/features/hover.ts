@@ -40,6 +40,9 @@ function referenceLine(file: ParsedFile, doc: FluxDocument, path: ReadonlyArray<
   return `Refers to \`${label}\`, defined in ${where}${found.length > 3 ? ` and ${found.length - 3} more` : ''}.`;
 }
 
+/** What a hover needs of the document: its apiVersion and kind. */
+export interface ObjectType { apiVersion?: string; kind?: string }
+
 export type VersionStatus = 'current' | 'deprecated' | 'removed' | 'unknown';
 
 /** The status of an API version of a kind at a target Flux release. */
@@ -69,7 +72,7 @@ function docsLink(k: FluxKindInfo): string {
  * Which schema source judges the document ("schema: cluster prod, Flux v2.9.1"), and, when the bundled schemas
  * are in force for a target newer than they describe, that newer fields are unknown to them.
  */
-function schemaSourceLine(registry: SchemaRegistry, doc: FluxDocument, target: string): string | undefined {
+function schemaSourceLine(registry: SchemaRegistry, doc: ObjectType, target: string): string | undefined {
   if (!doc.apiVersion || !doc.kind) return undefined;
   const { group, version } = splitApiVersion(doc.apiVersion);
   const line = registry.describeSource(group, version, doc.kind);
@@ -80,7 +83,7 @@ function schemaSourceLine(registry: SchemaRegistry, doc: FluxDocument, target: s
   return `_${line}${gap}_`;
 }
 
-function kindHover(doc: FluxDocument, target: string): string | undefined {
+function kindHover(doc: ObjectType, target: string): string | undefined {
   if (!doc.apiVersion || !doc.kind) return undefined;
   const { group, version } = splitApiVersion(doc.apiVersion);
   if (!isFluxGroup(group)) return undefined;
@@ -130,28 +133,38 @@ function hover0(file: ParsedFile, position: Position, registry: SchemaRegistry, 
   if (!doc || !doc.isFlux) return undefined;
   const hit = astPathAt(doc, offset);
   if (!hit || hit.path.length === 0) return undefined;
-  const range = nodeRange(file, hit.node);
+  const contents = hoverContents(registry, doc, hit.path, opts, opts.index ? () => referenceLine(file, doc, hit.path, opts.index!) : undefined);
+  return contents === undefined ? undefined : { contents, range: nodeRange(file, hit.node) };
+}
+
+/**
+ * The hover text for the field at `path` of an object of this type (the kind's status on apiVersion and kind),
+ * or undefined when no schema knows the field. `refLine` adds where a reference points.
+ */
+export function hoverContents(
+  registry: SchemaRegistry, doc: ObjectType, path: ReadonlyArray<string | number>, opts: HoverOptions, refLine?: () => string | undefined,
+): string | undefined {
   const target = opts.targetFluxVersion ?? DEFAULT_FLUX_VERSION;
   const source = schemaSourceLine(registry, doc, target);
-  if (hit.path.length === 1 && (hit.path[0] === 'apiVersion' || hit.path[0] === 'kind')) {
+  if (path.length === 1 && (path[0] === 'apiVersion' || path[0] === 'kind')) {
     const contents = kindHover(doc, target);
-    return contents ? { contents: source ? `${contents}\n\n${source}` : contents, range } : undefined;
+    return contents && source ? `${contents}\n\n${source}` : contents;
   }
   const schema = schemaFor(registry, doc.apiVersion, doc.kind);
   if (!schema?.root) return undefined;
-  const s = schemaAtPath(schema.root, hit.path);
+  const s = schemaAtPath(schema.root, path);
   if (!s) return undefined;
-  const parentPath = hit.path.slice(0, -1);
-  const last = hit.path[hit.path.length - 1];
+  const parentPath = path.slice(0, -1);
+  const last = path[path.length - 1];
   const parent = schemaAtPath(schema.root, parentPath);
   const required = typeof last === 'string' && !!parent?.required?.includes(last);
   const k = schema.kindInfo ?? (doc.kind ? findKind(doc.kind) : undefined);
-  let contents = fieldHover(hit.path, s, required, k);
-  const refLine = opts.index ? referenceLine(file, doc, hit.path, opts.index) : undefined;
-  if (refLine) contents = `${contents}\n\n${refLine}`;
+  let contents = fieldHover(path, s, required, k);
+  const ref = refLine?.();
+  if (ref) contents = `${contents}\n\n${ref}`;
   if (schema.fallback) contents += `\n\n_(schema of \`${schema.group}/${k?.current ?? '?'}\`: \`${schema.version}\` is not bundled)_`;
   if (source) contents += `\n\n${source}`;
-  return { contents, range };
+  return contents;
 }
 
 /** Markdown hover at a position, or undefined. Never throws. */

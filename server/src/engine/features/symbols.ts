@@ -19,15 +19,19 @@ export interface DocSymbol {
 }
 
 /** Levels of fields below an object in the outline (spec.chart.spec.sourceRef is 4), and fields per object. */
-const OUTLINE_DEPTH = 5;
-const OUTLINE_MAX_FIELDS = 2000;
+export const OUTLINE_DEPTH = 5;
+export const OUTLINE_MAX_FIELDS = 2000;
 /**
  * Fields in the whole outline. Every object is listed; past this many fields in the file, the next objects come
  * without their sections. A file of thousands of objects otherwise made an outline of hundreds of thousands of
  * symbols (seconds to build and to send, megabytes of JSON); real files stay far below (a 300-line HelmRelease
- * has ~150 fields).
+ * has ~150 fields, a file of thirty of them ~4,500). At 20,000 fields the outline was ~4 MB of JSON, 90-140 ms to
+ * build and send after the parse (fuzzer, many-documents inputs).
  */
-export const OUTLINE_MAX_TOTAL_FIELDS = 20000;
+export const OUTLINE_MAX_TOTAL_FIELDS = 5000;
+
+/** A field's value as an outline detail: at most 60 characters. */
+export const detail = (v: string): string => (v.length > 60 ? `${v.slice(0, 57)}...` : v);
 
 function scalarText(n: unknown): string | undefined {
   return isScalar(n) && n.value !== null && n.value !== undefined && typeof n.value !== 'object' ? String(n.value) : undefined;
@@ -46,7 +50,7 @@ function fieldSymbols(file: ParsedFile, node: Node | null | undefined, depth: nu
     const kind = isMap(value) ? 'map' : isSeq(value) ? 'list' : 'scalar';
     const sym: DocSymbol = { name, kind, range, selectionRange: contains(range, sel) ? sel : { start: range.start, end: range.start } };
     const v = scalarText(value);
-    if (v !== undefined) sym.detail = v.length > 60 ? `${v.slice(0, 57)}...` : v;
+    if (v !== undefined) sym.detail = detail(v);
     const children = kind === 'scalar' ? undefined : fieldSymbols(file, value, depth + 1, budget);
     if (children && children.length > 0) sym.children = children;
     out.push(sym);
@@ -91,10 +95,35 @@ function contains(outer: Range, inner: Range): boolean {
   return before(outer.start, inner.start) && before(inner.end, outer.end);
 }
 
+/** A document's object label on one line (names written as block scalars may hold line breaks). */
+function outlineLabel(doc: FluxDocument): string {
+  return objectLabel(oneLine(doc.kind ?? ''), doc.name === undefined ? undefined : oneLine(doc.name), doc.namespace === undefined ? undefined : oneLine(doc.namespace));
+}
+
+/** The object symbol of a partial document (see parse.ts, partialDocument): from its first field to its end. */
+function partialSymbol(file: ParsedFile, doc: FluxDocument): DocSymbol | undefined {
+  const r = doc.textRanges ?? {};
+  if (!doc.isFlux || !doc.kind?.trim()) return undefined;
+  const first = Math.min(r.apiVersionKey?.[0] ?? doc.endOffset, r.kindKey?.[0] ?? doc.endOffset);
+  const range = file.lineIndex.range(first, doc.endOffset);
+  const at = r.name ?? r.kindKey;
+  const sel = at ? file.lineIndex.range(at[0], at[1]) : { start: range.start, end: range.start };
+  return {
+    name: outlineLabel(doc),
+    detail: doc.apiVersion, kind: 'object', range, selectionRange: contains(range, sel) ? sel : { start: range.start, end: range.start },
+  };
+}
+
 export function documentSymbols(file: ParsedFile): DocSymbol[] {
   const out: DocSymbol[] = [];
   const total = { left: OUTLINE_MAX_TOTAL_FIELDS };
   for (const doc of file.documents) {
+    if (doc.partial) {
+      // Read from its lines (past a huge file's limit, or while the parse runs): the object, without sections.
+      const sym = partialSymbol(file, doc);
+      if (sym) out.push(sym);
+      continue;
+    }
     // (A kind written as a block scalar, `kind: |+`, may be only whitespace: an outline name must not be.)
     if (!doc.isFlux || !doc.kind?.trim() || !isMap(doc.yaml.contents as Node | null)) continue;
     const contentStart = (doc.yaml.contents as Node).range?.[0] ?? doc.startOffset;
@@ -106,7 +135,7 @@ export function documentSymbols(file: ParsedFile): DocSymbol[] {
     const sections = budget.left > 0 ? fieldSymbols(file, doc.yaml.contents as Node, 1, budget)
       ?.filter((c) => c.name !== 'apiVersion' && c.name !== 'kind') : undefined;
     total.left -= Math.min(OUTLINE_MAX_FIELDS, total.left) - Math.max(0, budget.left);
-    const sym: DocSymbol = { name: objectLabel(oneLine(doc.kind), doc.name === undefined ? undefined : oneLine(doc.name), doc.namespace === undefined ? undefined : oneLine(doc.namespace)), detail: doc.apiVersion, kind: 'object', range, selectionRange };
+    const sym: DocSymbol = { name: outlineLabel(doc), detail: doc.apiVersion, kind: 'object', range, selectionRange };
     if (sections && sections.length > 0) sym.children = sections;
     out.push(sym);
   }

@@ -16,6 +16,8 @@ export interface LineInfo {
   contentCol: number;
   /** The key, when the content is `key:` or `key: value`. */
   key?: string;
+  /** Column just past the key as written (quotes included). */
+  keyEnd?: number;
   /** The value after `key:`, without a trailing comment, trimmed. */
   value?: string;
   /** The plain content after the dashes (without a comment) when the line holds no key. */
@@ -49,7 +51,7 @@ export function lineText(file: ParsedFile, line: number): string {
 
 const KEY_RE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#"'{[\]},&*!|>%@`-][^#]*?|-[^\s#][^#]*?)[ \t]*:(?:[ \t]+|$)(.*)$/;
 
-function stripComment(s: string): string {
+export function stripComment(s: string): string {
   // A comment starts at ` #` outside quotes.
   let quote = '';
   for (let i = 0; i < s.length; i++) {
@@ -88,6 +90,7 @@ export function analyzeLine(text: string): LineInfo {
   const m = KEY_RE.exec(rest);
   if (m) {
     info.key = unquote(m[1]!.trim());
+    info.keyEnd = i + m[1]!.trimEnd().length;
     info.value = stripComment(m[2]!).trim();
   } else {
     info.scalar = stripComment(rest).trim();
