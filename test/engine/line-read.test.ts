@@ -12,6 +12,7 @@ import { lineReadFile, parseText } from '../../server/src/engine/document';
 import { documentSymbols, type DocSymbol } from '../../server/src/engine/features/symbols';
 import { lineSymbols } from '../../server/src/engine/features/line-read';
 import { yamlFiles } from './yaml-same';
+import { KUSTOMIZATION } from './rules/helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
@@ -42,21 +43,8 @@ test('the line-read outline is the parsed outline on the fixtures and the corpus
   assert.ok(same >= files.length - 3 && same > 20, `${same} of ${files.length} the same; differ: ${differ.join(', ')}`);
 });
 
-const KS = `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: apps
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: repo
-  dependsOn:
-    - name: infra
-`;
+// The rules' Kustomization, its sourceRef renamed, with a dependsOn.
+const KS = `${KUSTOMIZATION.replace('    name: flux-system\n', '    name: repo\n')}  dependsOn:\n    - name: infra\n`;
 const TARGETS = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
