@@ -601,6 +601,15 @@ function partialDocument(text: string, index: number, start: number, end: number
   return doc;
 }
 
+/** Appends the partial documents between successive `bounds` (offsets) to the file's documents. */
+function pushPartialDocuments(file: ParsedFile, bounds: readonly number[]): void {
+  const empty = parseDocument('') as Document.Parsed;
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    file.documents.push(partialDocument(file.text, file.documents.length, bounds[k]!, bounds[k + 1]!, file.lineIndex, empty));
+  }
+  file.looksFlux = file.looksFlux || file.documents.some((d) => d.isFlux);
+}
+
 /**
  * The file read from its lines, without a YAML parse: every document cut at its `---` line is a partial document
  * (apiVersion, kind, metadata's name and namespace; see partialDocument). For the requests answered while the
@@ -615,10 +624,7 @@ export function lineReadFile(text: string, uri?: string, version?: number): Pars
     file.fatal = BINARY_FATAL;
     return file;
   }
-  const empty = parseDocument('') as Document.Parsed;
-  const bounds = [0, ...measureStructure(text).boundaries.map((b) => b.offset).filter((o) => o > 0), text.length];
-  for (let k = 0; k + 1 < bounds.length; k++) file.documents.push(partialDocument(text, k, bounds[k]!, bounds[k + 1]!, lineIndex, empty));
-  file.looksFlux = file.documents.some((d) => d.isFlux);
+  pushPartialDocuments(file, [0, ...measureStructure(text).boundaries.map((b) => b.offset).filter((o) => o > 0), text.length]);
   return file;
 }
 
@@ -639,12 +645,7 @@ function parseHuge(
     ? drain(parseYamlSteps(text.slice(0, cut), { uri, version, text, lineIndex, documents: [] }, isTemplate))
     : { uri, version, text, lineIndex, documents: [] as FluxDocument[], isTemplate, looksFlux: false };
   if (file.fatal !== undefined) return file;
-  const empty = parseDocument('') as Document.Parsed;
-  const bounds = [cut, ...starts.filter((o) => o > cut), text.length];
-  for (let k = 0; k + 1 < bounds.length; k++) {
-    file.documents.push(partialDocument(text, file.documents.length, bounds[k]!, bounds[k + 1]!, lineIndex, empty));
-  }
-  file.looksFlux = file.looksFlux || file.documents.some((d) => d.isFlux);
+  pushPartialDocuments(file, [cut, ...starts.filter((o) => o > cut), text.length]);
   file.partial = {
     bytes: Buffer.byteLength(text, 'utf8'),
     structureLines: structure.lines,

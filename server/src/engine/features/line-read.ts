@@ -13,7 +13,7 @@ import type { Position, Range } from '../types';
 import type { DefinitionTarget } from './definition';
 import { hoverContents, type HoverOptions } from './hover';
 import { detail, documentSymbols, OUTLINE_DEPTH, OUTLINE_MAX_FIELDS, OUTLINE_MAX_TOTAL_FIELDS, type DocSymbol } from './symbols';
-import { documentLines, lineInfo, lineText, pathOfColumn, siblingKeys, stripComment, unquote, type LineInfo, type Path } from './text-context';
+import { BLOCK_SCALAR, documentLines, lineInfo, lineText, pathOfColumn, siblingKeys, stripComment, unquote, type LineInfo, type Path } from './text-context';
 
 /** The Flux document at a position of a line-read file, and the line's reading; undefined off a Flux document. */
 function locate(file: ParsedFile, position: Position): { doc: FluxDocument; info: LineInfo; docStart: number; docEnd: number } | undefined {
@@ -26,15 +26,26 @@ function locate(file: ParsedFile, position: Position): { doc: FluxDocument; info
   return { doc, info, docStart, docEnd };
 }
 
+/** The range of a `key: value` line's value, as written after the key. */
+function valueRange(file: ParsedFile, line: number, info: LineInfo): Range | undefined {
+  if (!info.value) return undefined;
+  const at = lineText(file, line).indexOf(info.value, info.keyEnd ?? info.contentCol);
+  return at < 0 ? undefined : { start: { line, character: at }, end: { line, character: at + info.value.length } };
+}
+
 /** The range of the line's key when the position is on it (or before it), else of its value. */
 function keyOrValueRange(file: ParsedFile, line: number, info: LineInfo, character: number): Range {
-  const keyStart = info.contentCol;
-  const keyEnd = info.keyEnd ?? keyStart;
-  if (character <= keyEnd || !info.value) return { start: { line, character: keyStart }, end: { line, character: keyEnd } };
-  const text = lineText(file, line);
-  const at = text.indexOf(info.value, keyEnd);
-  if (at < 0) return { start: { line, character: keyStart }, end: { line, character: keyEnd } };
-  return { start: { line, character: at }, end: { line, character: at + info.value.length } };
+  const keyEnd = info.keyEnd ?? info.contentCol;
+  const key = { start: { line, character: info.contentCol }, end: { line, character: keyEnd } };
+  return character <= keyEnd ? key : valueRange(file, line, info) ?? key;
+}
+
+/** The keys of the mapping at column `col` that holds `line` (siblingKeys), the line's own key among them. */
+function mappingKeys(file: ParsedFile, docStart: number, docEnd: number, line: number, col: number, itemStart: boolean): Map<string, string> {
+  const keys = siblingKeys(file, docStart, docEnd, line, col, itemStart);
+  const own = lineInfo(file, line);
+  if (own.key !== undefined && own.contentCol === col) keys.set(own.key, unquote(own.value ?? ''));
+  return keys;
 }
 
 /** Hover on a `key: value` line of a Flux document: the field's schema (no reference line: that needs the parse). */
@@ -80,10 +91,9 @@ function nameValueRange(file: ParsedFile, docStart: number, docEnd: number, anch
   for (const l of scanOrder(anchor, docStart, docEnd)) {
     const info = lineInfo(file, l);
     if (info.blank) continue;
-    if (info.contentCol === col && info.key === 'name' && info.value) {
-      const text = lineText(file, l);
-      const at = text.indexOf(info.value, info.keyEnd ?? col);
-      if (at >= 0) return { start: { line: l, character: at }, end: { line: l, character: at + info.value.length } };
+    if (info.contentCol === col && info.key === 'name') {
+      const r = valueRange(file, l, info);
+      if (r) return r;
     }
   }
   return undefined;
@@ -105,9 +115,7 @@ export function lineDefinition(file: ParsedFile, position: Position, index: Work
     const ref = referenceAt(file, position.line, at);
     if (!ref) return [];
     const field = referenceFieldAt(at.doc.kind, ref.path)!;
-    const fields = siblingKeys(file, at.docStart, at.docEnd, ref.anchor, ref.col, ref.itemStart);
-    const own = lineInfo(file, ref.anchor);
-    if (own.key !== undefined && own.contentCol === ref.col) fields.set(own.key, unquote(own.value ?? ''));
+    const fields = mappingKeys(file, at.docStart, at.docEnd, ref.anchor, ref.col, ref.itemStart);
     const name = fields.get('name');
     const kind = fields.get('kind') || field.defaultKind;
     if (!name || !kind || name.includes('*') || name.includes('${') || kind.includes('${')) return [];
@@ -122,7 +130,6 @@ export function lineDefinition(file: ParsedFile, position: Position, index: Work
   }
 }
 
-const BLOCK_SCALAR = /^[|>][0-9+-]*$/;
 /** A value after which deeper lines are the field's children: none, or only an anchor or a tag. */
 const OPENS_CHILDREN = /^(?:[&!]\S*)?$/;
 
@@ -168,8 +175,7 @@ function lineFields(file: ParsedFile, from: number, to: number, col: number, dep
       const end = entryEnd(file, l, to, col);
       budget.left--;
       const itemCol = info.dashes.length > 1 ? info.dashes[1]! : info.contentCol;
-      const keys = info.key !== undefined ? siblingKeys(file, l, end, l, info.contentCol, true) : undefined;
-      if (keys && info.key !== undefined) keys.set(info.key, unquote(info.value ?? ''));
+      const keys = info.key !== undefined ? mappingKeys(file, l, end, l, info.contentCol, true) : undefined;
       const named = keys?.get('name') || keys?.get('kind');
       const range = lineEndRange(file, { line: l, character: itemCol }, end);
       const sym: DocSymbol = { name: named ? `[${index}] ${named}` : `[${index}]`, kind: info.key !== undefined ? 'map' : info.dashes.length > 1 ? 'list' : 'scalar', range, selectionRange: { start: range.start, end: range.start } };

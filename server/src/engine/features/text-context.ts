@@ -157,7 +157,8 @@ export function metadataNamespace(file: ParsedFile, docStart: number, docEnd: nu
   return undefined;
 }
 
-const BLOCK_SCALAR = /^[|>][0-9+-]*$/;
+/** A block scalar's indicator (`|`, `>-`, `|2+`) as a key's whole value. */
+export const BLOCK_SCALAR = /^[|>][0-9+-]*$/;
 
 export type Path = Array<string | number>;
 
