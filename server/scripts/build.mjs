@@ -3,22 +3,54 @@ import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /**
- * yaml's parser reads process.env.LOG_TOKENS for every lexical token (and its composer LOG_STREAM for every
- * top-level one), a debugging switch. process.env is an exotic object whose every read goes through the C++
- * environment: on a 134 KB broken file (99,000 tokens) that read was 15 % of the parse. The bundles read each
- * switch once, at load, so setting it still works for a run started with it.
+ * Two rewrites of yaml's per-token and per-scalar code, for the parse's speed. Each throws when its pattern is
+ * gone (a yaml upgrade changed the file), so that the build fails instead of silently losing the gain.
+ * - yaml's parser reads process.env.LOG_TOKENS for every lexical token (and its composer LOG_STREAM for every
+ *   top-level one), a debugging switch. process.env is an exotic object whose every read goes through the C++
+ *   environment: on a 134 KB broken file (99,000 tokens) that read was 15 % of the parse. The bundles read each
+ *   switch once, at load, so setting it still works for a run started with it.
+ * - resolveFlowScalar makes a closure named `_onError` for every plain or quoted scalar. With keepNames (which
+ *   openpgp needs: it reads constructor names) esbuild gives each such closure its name with
+ *   Object.defineProperty, once per scalar: 12-20 % of the composition of a 190 KB document. The closure is made
+ *   by a helper instead, which returns it unnamed.
  */
-const yamlDebugSwitchesOnce = {
-  name: 'yaml-debug-switches-once',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
+const YAML_REWRITES = [
+  {
+    file: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/,
+    what: 'process.env.LOG_TOKENS/LOG_STREAM',
+    apply(source) {
       let n = 0;
       const contents = source.replace(/node_process\.env\.(LOG_TOKENS|LOG_STREAM)\b/g, (_m, name) => { n++; return `__fwYaml${name}`; });
-      if (n === 0) throw new Error(`${args.path}: process.env.LOG_TOKENS/LOG_STREAM not found (yaml changed): update ${import.meta.url}`);
+      if (n === 0) return undefined;
       const names = [...new Set([...contents.matchAll(/__fwYaml(LOG_TOKENS|LOG_STREAM)/g)].map((m) => m[1]))];
-      return { contents: `${names.map((x) => `var __fwYaml${x} = require('process').env.${x};`).join('\n')}\n${contents}`, loader: 'js' };
-    });
+      return `${names.map((x) => `var __fwYaml${x} = require('process').env.${x};`).join('\n')}\n${contents}`;
+    },
+  },
+  {
+    file: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/]compose[\\/]resolve-flow-scalar\.js$/,
+    what: 'resolveFlowScalar\'s `_onError` closure',
+    apply(source) {
+      const closure = 'const _onError = (rel, code, msg) => onError(offset + rel, code, msg);';
+      if (!source.includes(closure)) return undefined;
+      return `${source.replace(closure, 'const _onError = __fwYamlRelativeOnError(onError, offset);')}
+function __fwYamlRelativeOnError(onError, offset) {
+    return (rel, code, msg) => onError(offset + rel, code, msg);
+}
+`;
+    },
+  },
+];
+
+const yamlHotPaths = {
+  name: 'yaml-hot-paths',
+  setup(b) {
+    for (const rw of YAML_REWRITES) {
+      b.onLoad({ filter: rw.file }, async (args) => {
+        const contents = rw.apply(await readFile(args.path, 'utf8'));
+        if (contents === undefined) throw new Error(`${args.path}: ${rw.what} not found (yaml changed): update ${import.meta.url}`);
+        return { contents, loader: 'js' };
+      });
+    }
   },
 };
 
@@ -38,7 +70,7 @@ const common = {
   // ESM-only dependencies (openpgp's node build) call createRequire(import.meta.url): give the CJS bundles a value.
   define: { 'import.meta.url': '__fwImportMetaUrl' },
   banner: { js: 'var __fwImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
-  plugins: [yamlDebugSwitchesOnce],
+  plugins: [yamlHotPaths],
 };
 
 await Promise.all([
