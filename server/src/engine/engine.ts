@@ -173,13 +173,20 @@ export class FluxEngine {
     return drain(this.updateFileSteps(text, path, opts));
   }
 
-  /** updateFile in steps, yielding between documents; the model changes only when it completes. */
+  /**
+   * updateFile in steps, yielding between documents; the model changes only at its last steps (the workspace model,
+   * then the definitions index one step later: a job abandoned in between leaves the index at the file's previous
+   * version until the next one completes).
+   */
   *updateFileSteps(text: string, path: string, opts: { uri?: string; version?: number; index?: boolean } = {}): Generator<void, LocalAnalysis & { graphChanged: boolean }> {
     const uri = opts.uri ?? path;
     this.schemaSources.fileChanged(uri, text);
     const { file, ...local } = yield* analyzeLocalSteps(text, path, { registry: this.registryFor(uri), targetFluxVersion: this.settings.targetFluxVersion }, { uri: opts.uri, version: opts.version });
     const graphChanged = this.workspace.setFile(path, local.facts);
-    if (opts.index !== false) this.index.updateParsed(uri, file);
+    if (opts.index !== false) {
+      yield;
+      this.index.updateParsed(uri, file);
+    }
     return { ...local, graphChanged };
   }
 

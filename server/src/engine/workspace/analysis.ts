@@ -10,7 +10,7 @@ import type { SchemaRegistry } from '../schema/registry';
 import type { FluxDiagnostic } from '../types';
 import { createWorkspaceContext } from '../rules/workspace/context';
 import { WORKSPACE_RULES } from '../rules/workspace';
-import { extractFacts, type DocFacts, type FileFacts } from './facts';
+import { extractFactsSteps, type DocFacts, type FileFacts } from './facts';
 import { docKey, type WorkspaceModel } from './model';
 
 export interface AnalysisSettings {
@@ -42,7 +42,8 @@ export function* analyzeLocalSteps(text: string, path: string, settings: Analysi
   const diagnostics = needsFluxAnalysis(text)
     ? yield* analyzeParsedSteps(file, { uri: opts.uri ?? path, version: opts.version, registry: settings.registry, targetFluxVersion: settings.targetFluxVersion })
     : [];
-  return { diagnostics, facts: extractFacts(file, path), file };
+  yield;
+  return { diagnostics, facts: yield* extractFactsSteps(file, path), file };
 }
 
 /** Codes that judge a document as a whole object: not for a document listed as a patch. */

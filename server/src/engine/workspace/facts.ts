@@ -10,7 +10,7 @@
  * its new offset and line, so an edit re-extracts the edited document only.
  */
 import { isMap, isScalar, isSeq, Scalar, type Node, type Pair } from 'yaml';
-import type { FluxDocument, LineIndex, ParsedFile } from '../document';
+import { drain, type FluxDocument, type LineIndex, type ParsedFile } from '../document';
 import { findReferences, type ObjectReference } from '../index/references';
 import { MAX_DEPTH } from '../document/nodes';
 import { lineAt } from '../document/line-index';
@@ -535,9 +535,18 @@ function moved(d: DocFacts, delta: number, lines: number, index: number): DocFac
 
 /** The facts of one parsed file, keyed by its path in the model. */
 export function extractFacts(file: ParsedFile, path: string): FileFacts {
+  return drain(extractFactsSteps(file, path));
+}
+
+/** Documents whose facts are extracted between two yields of extractFactsSteps (a few ms of work). */
+const FACTS_SLICE_DOCS = 256;
+
+/** extractFacts as a generator that yields every FACTS_SLICE_DOCS documents (files of thousands of documents). */
+export function* extractFactsSteps(file: ParsedFile, path: string): Generator<void, FileFacts> {
   const facts: FileFacts = { path, lineIndex: new LineStarts(file.lineIndex, file.text), documents: [], sops: false };
   const isKustomizeFile = isKustomizationFileName(path);
   for (const doc of file.documents) {
+    if (doc.index > 0 && doc.index % FACTS_SLICE_DOCS === 0) yield;
     const line = file.lineIndex.positionAt(doc.startOffset).line;
     const atLineStart = file.lineIndex.lineStart(line) === doc.startOffset;
     const prev = doc.partial || !atLineStart ? undefined : byParse.get(doc.yaml);
