@@ -2,10 +2,10 @@
  * Language server entry point (dist/server.js). The transport comes from the command line:
  * `--stdio`, `--node-ipc` or `--socket=N`, as vscode-languageserver reads them.
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startLanguageServer } from './lsp/language-server';
 import { installCrashGuards } from './lsp/crash-guards';
+import { transportFromArgv } from './lsp/transport';
 
-const connection = createConnection(ProposedFeatures.all);
+const { connection, outputBacklog } = transportFromArgv();
 installCrashGuards((msg) => connection.console.error(msg));
-startLanguageServer(connection);
+startLanguageServer(connection, { outputBacklog });

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnalysisScheduler, type AnalysisJob } from '../../server/src/lsp/scheduler';
+import { AnalysisScheduler, HOLD_MAX_MS, type AnalysisJob } from '../../server/src/lsp/scheduler';
 
 const busy = (ms: number): void => { const t = performance.now(); while (performance.now() - t < ms) { /* work */ } };
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -117,6 +117,39 @@ describe('AnalysisScheduler', () => {
     assert.deepEqual(done, ['a']);
     assert.ok(performance.now() - t0 < 5000, 'did not wait for the 10 s debounce');
     s.expedite('nothing-pending'); // a no-op
+    s.dispose();
+  });
+
+  it('runs no slice while hold() is true (an answer is being written), and goes on when it turns false', async () => {
+    let held = true;
+    let steps = 0;
+    const s = new AnalysisScheduler({
+      debounceMs: 0, sliceMs: 2, hold: () => held,
+      start: () => (function* (): AnalysisJob { for (let i = 0; i < 5; i++) { steps++; yield; } })(),
+    });
+    s.schedule('a');
+    await tick(HOLD_MAX_MS / 2);
+    assert.equal(steps, 0, 'no step ran while held');
+    held = false;
+    while (s.busy('a')) await tick(1);
+    assert.equal(steps, 5);
+    s.dispose();
+  });
+
+  it('a hold that never ends delays the analysis by HOLD_MAX_MS per turn, never stops it', async () => {
+    const turns: number[] = [];
+    const t0 = performance.now();
+    const s = new AnalysisScheduler({
+      debounceMs: 0, sliceMs: 1, hold: () => true,
+      // Each step takes longer than the slice, so each turn runs exactly one step.
+      start: () => (function* (): AnalysisJob { for (let i = 0; i < 3; i++) { busy(2); turns.push(performance.now() - t0); yield; } })(),
+    });
+    s.schedule('a');
+    while (s.busy('a')) await tick(5);
+    assert.equal(turns.length, 3);
+    // The first turn waited one whole hold, and each later one another.
+    assert.ok(turns[0]! >= HOLD_MAX_MS, `first step at ${turns[0]!.toFixed(0)} ms`);
+    assert.ok(turns[2]! - turns[0]! >= 2 * HOLD_MAX_MS, `third step ${(turns[2]! - turns[0]!).toFixed(0)} ms after the first`);
     s.dispose();
   });
 });

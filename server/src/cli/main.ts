@@ -1,9 +1,9 @@
 /**
  * The `flux-workbench` command line: a thin adapter over the engine and the cluster core.
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startLanguageServer } from '../lsp/language-server';
 import { installCrashGuards } from '../lsp/crash-guards';
+import { stdioTransport } from '../lsp/transport';
 import { runLint } from './lint';
 import { runGraph } from './graph';
 
@@ -57,9 +57,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
         io.stderr.write('flux-workbench lsp: only --stdio is supported\n');
         return 2;
       }
-      const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
+      const { connection, outputBacklog } = stdioTransport();
       installCrashGuards((msg) => connection.console.error(msg));
-      startLanguageServer(connection);
+      startLanguageServer(connection, { outputBacklog });
       return new Promise<number>(() => { /* serves until the client exits the process */ });
     }
     case 'decrypt-check': {

@@ -141,8 +141,11 @@ function toLspCompletion(item: EngineCompletionItem): CompletionItem {
   };
 }
 
-/** Starts serving on the connection; returns when the connection is listening. */
-export function startLanguageServer(connection: Connection): void {
+/**
+ * Starts serving on the connection; returns when the connection is listening. `outputBacklog` (transport.ts)
+ * tells when answers are still being written: analyses wait meanwhile.
+ */
+export function startLanguageServer(connection: Connection, opts: { outputBacklog?: () => boolean } = {}): void {
   const documents = new TextDocuments(robustTextDocuments);
   const engine = new FluxEngine();
   let debounceMs = DEFAULT_DEBOUNCE_MS;
@@ -176,6 +179,7 @@ export function startLanguageServer(connection: Connection): void {
       return doc ? validate(doc) : undefined;
     },
     onError: (uri, err) => logError(`analysis of ${uri}`, err),
+    hold: opts.outputBacklog,
   });
   const schedule = (doc: TextDocument): void => scheduler.schedule(doc.uri);
 

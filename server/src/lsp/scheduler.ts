@@ -26,7 +26,16 @@ export interface SchedulerOptions {
   onError?(uri: string, err: unknown): void;
   /** The clock that measures slices and work (performance.now; tests pass a deterministic one). */
   now?(): number;
+  /**
+   * True while the analysis should wait: the server's answers are still being written (see transport.ts). It
+   * waits at most HOLD_MAX_MS at a time, then runs one turn, so that a client that stops reading does not
+   * stop the analyses.
+   */
+  hold?(): boolean;
 }
+
+/** The longest the analyses wait for `hold` at a time, in ms. */
+export const HOLD_MAX_MS = 50;
 
 interface Running {
   job: AnalysisJob;
@@ -156,31 +165,46 @@ export class AnalysisScheduler {
   private pump(): void {
     if (this.pumping || this.disposed) return;
     this.pumping = true;
-    setImmediate(() => {
-      this.pumping = false;
-      for (const [uri, r] of [...this.running]) {
-        if (this.running.get(uri) !== r) continue;
-        const t0 = this.now();
-        let done = false;
-        try {
-          do {
-            done = r.job.next().done === true;
-          } while (!done && this.now() - t0 < this.sliceMs);
-        } catch (err) {
-          this.running.delete(uri);
-          this.opts.onError?.(uri, err);
-          this.notify(uri);
-          continue;
-        }
-        r.spent += this.now() - t0;
-        if (done) {
-          this.running.delete(uri);
-          this.lastMs.set(uri, r.spent);
-        }
-        this.notify(uri);
+    setImmediate(() => this.turn());
+  }
+
+  /** When the current hold began (undefined: not holding). */
+  private heldSince: number | undefined;
+
+  private turn(): void {
+    if (this.disposed) return;
+    if (this.opts.hold?.()) {
+      const t = this.now();
+      this.heldSince ??= t;
+      if (t - this.heldSince < HOLD_MAX_MS) {
+        setTimeout(() => this.turn(), 1);
+        return;
       }
-      if (this.running.size > 0) this.pump();
-      else this.opts.onIdle?.();
-    });
+    }
+    this.heldSince = undefined;
+    this.pumping = false;
+    for (const [uri, r] of [...this.running]) {
+      if (this.running.get(uri) !== r) continue;
+      const t0 = this.now();
+      let done = false;
+      try {
+        do {
+          done = r.job.next().done === true;
+        } while (!done && this.now() - t0 < this.sliceMs);
+      } catch (err) {
+        this.running.delete(uri);
+        this.opts.onError?.(uri, err);
+        this.notify(uri);
+        continue;
+      }
+      r.spent += this.now() - t0;
+      if (done) {
+        this.running.delete(uri);
+        this.lastMs.set(uri, r.spent);
+      }
+      this.notify(uri);
+    }
+    if (this.running.size > 0) this.pump();
+    else this.opts.onIdle?.();
   }
 }
