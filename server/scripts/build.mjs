@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 /**
- * Two rewrites of yaml's per-token and per-scalar code, for the parse's speed. Each throws when its pattern is
+ * Rewrites of yaml's per-token, per-scalar and per-alias code, for the parse's speed. Each throws when its pattern is
  * gone (a yaml upgrade changed the file), so that the build fails instead of silently losing the gain.
  * - yaml's parser reads process.env.LOG_TOKENS for every lexical token (and its composer LOG_STREAM for every
  *   top-level one), a debugging switch. process.env is an exotic object whose every read goes through the C++
@@ -35,6 +35,41 @@ const YAML_REWRITES = [
       return `${source.replace(closure, 'const _onError = __fwYamlRelativeOnError(onError, offset);')}
 function __fwYamlRelativeOnError(onError, offset) {
     return (rel, code, msg) => onError(offset + rel, code, msg);
+}
+`;
+    },
+  },
+  {
+    file: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/]nodes[\\/]Alias\.js$/,
+    what: 'getAliasCount\'s alias resolution',
+    apply(source) {
+      // getAliasCount (the alias-bomb guard of toJS) resolves each alias inside an anchored node with
+      // resolve(doc) and no context: a visit of the whole document each time, so an 84 KB document with a few
+      // dozen such aliases took 120 ms. It is given the list of anchors and aliases that resolve() has just
+      // built for the same document instead, and looks the anchor up in it the way resolve() does.
+      const edits = [
+        ['data.aliasCount = getAliasCount(doc, found, anchors);', 'data.aliasCount = getAliasCount(doc, found, anchors, nodes);'],
+        ['function getAliasCount(doc, node, anchors) {', 'function getAliasCount(doc, node, anchors, nodes) {'],
+        ['const source = node.resolve(doc);', 'const source = nodes ? __fwYamlAnchorOf(node, nodes) : node.resolve(doc);'],
+        ['const c = getAliasCount(doc, item, anchors);', 'const c = getAliasCount(doc, item, anchors, nodes);'],
+        ['const kc = getAliasCount(doc, node.key, anchors);', 'const kc = getAliasCount(doc, node.key, anchors, nodes);'],
+        ['const vc = getAliasCount(doc, node.value, anchors);', 'const vc = getAliasCount(doc, node.value, anchors, nodes);'],
+      ];
+      let out = source;
+      for (const [from, to] of edits) {
+        if (out.split(from).length !== 2) return undefined;
+        out = out.replace(from, to);
+      }
+      return `${out}
+function __fwYamlAnchorOf(alias, nodes) {
+    let found = undefined;
+    for (const node of nodes) {
+        if (node === alias)
+            break;
+        if (node.anchor === alias.source)
+            found = node;
+    }
+    return found;
 }
 `;
     },
