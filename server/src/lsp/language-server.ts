@@ -179,9 +179,28 @@ export function startLanguageServer(connection: Connection, opts: { outputBacklo
       return doc ? validate(doc) : undefined;
     },
     onError: (uri, err) => logError(`analysis of ${uri}`, err),
-    hold: opts.outputBacklog,
+    hold: () => answering > 0 || (opts.outputBacklog?.() ?? false),
   });
   const schedule = (doc: TextDocument): void => scheduler.schedule(doc.uri);
+
+  /**
+   * Request handlers are wrapped so that analyses wait from an answer until the connection's writer has taken it:
+   * vscode-jsonrpc's stream writer queues each message with setImmediate, and a slice of analysis queued before
+   * it (up to the longest step, tens of ms on a big document) ran first. Two turns of the event loop cover it.
+   */
+  let answering = 0;
+  const answered = (): void => {
+    answering++;
+    setImmediate(() => setImmediate(() => { answering--; }));
+  };
+  function serving<P extends unknown[], R>(handler: (...args: P) => R): (...args: P) => R {
+    return (...args: P): R => {
+      const r = handler(...args);
+      if (r instanceof Promise) return r.finally(answered) as R;
+      answered();
+      return r;
+    };
+  }
 
   /**
    * The open document once the parse of its current version is at hand. While its analysis is pending or
@@ -295,7 +314,7 @@ export function startLanguageServer(connection: Connection, opts: { outputBacklo
     session.closed(e.document.uri);
   });
 
-  connection.onCompletion((params): CompletionItem[] => {
+  connection.onCompletion(serving((params): CompletionItem[] => {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     try {
@@ -305,9 +324,9 @@ export function startLanguageServer(connection: Connection, opts: { outputBacklo
       logError('completion', err);
       return [];
     }
-  });
+  }));
 
-  connection.onHover(async (params, token): Promise<Hover | null> => {
+  connection.onHover(serving(async (params, token): Promise<Hover | null> => {
     const at = await parsedDocument(params.textDocument.uri, token, LINE_READ_AFTER_MS);
     if (!at) return null;
     const { doc } = at;
@@ -318,9 +337,9 @@ export function startLanguageServer(connection: Connection, opts: { outputBacklo
       logError('hover', err);
       return null;
     }
-  });
+  }));
 
-  connection.onDocumentSymbol(async (params, token): Promise<LspDocumentSymbol[]> => {
+  connection.onDocumentSymbol(serving(async (params, token): Promise<LspDocumentSymbol[]> => {
     const at = await parsedDocument(params.textDocument.uri, token, LINE_READ_AFTER_MS);
     if (!at) return [];
     const { doc } = at;
@@ -334,9 +353,9 @@ export function startLanguageServer(connection: Connection, opts: { outputBacklo
       logError('documentSymbol', err);
       return [];
     }
-  });
+  }));
 
-  connection.onDefinition(async (params, token): Promise<Location[] | LocationLink[]> => {
+  connection.onDefinition(serving(async (params, token): Promise<Location[] | LocationLink[]> => {
     const at = await parsedDocument(params.textDocument.uri, token, LINE_READ_AFTER_MS);
     if (!at) return [];
     const { doc } = at;
@@ -352,9 +371,9 @@ export function startLanguageServer(connection: Connection, opts: { outputBacklo
       logError('definition', err);
       return [];
     }
-  });
+  }));
 
-  connection.onCodeAction(async (params, token): Promise<CodeAction[]> => {
+  connection.onCodeAction(serving(async (params, token): Promise<CodeAction[]> => {
     // Quick fixes edit exact ranges: they wait for the parse, however long it takes.
     const doc = (await parsedDocument(params.textDocument.uri, token))?.doc;
     if (!doc) return [];
@@ -368,9 +387,9 @@ export function startLanguageServer(connection: Connection, opts: { outputBacklo
       logError('codeAction', err);
       return [];
     }
-  });
+  }));
 
-  connection.onRequest(FindObjectRequest, (params): FoundObject[] => {
+  connection.onRequest(FindObjectRequest, serving((params): FoundObject[] => {
     if (typeof params?.kind !== 'string' || typeof params.name !== 'string') return [];
     const namespace = typeof params.namespace === 'string' && params.namespace !== '' ? params.namespace : undefined;
     try {
@@ -383,7 +402,7 @@ export function startLanguageServer(connection: Connection, opts: { outputBacklo
       logError('flux/findObject', err);
       return [];
     }
-  });
+  }));
 
   connection.onShutdown(() => {
     session.dispose();
