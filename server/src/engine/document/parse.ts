@@ -395,7 +395,7 @@ export function* parseTextSteps(
     return { ...base, isTemplate, looksFlux: false, fatal: `nesting deeper than ${MAX_NESTING} levels, more than the YAML parser can take (no real manifest nests this deep)` };
   }
   const structure = measureStructure(text);
-  if (structure.lines > MAX_STRUCTURE_LINES) return parseHuge(text, uri, version, isTemplate, structure, lineIndex);
+  if (structure.lines > MAX_STRUCTURE_LINES) return yield* parseHuge(text, uri, version, isTemplate, structure, lineIndex);
   const starts = chunks ? documentStarts(text, structure.boundaries) : undefined;
   if (chunks && starts) {
     let documents: FluxDocument[] | undefined;
@@ -629,12 +629,13 @@ export function lineReadFile(text: string, uri?: string, version?: number): Pars
 }
 
 /**
- * A file past MAX_STRUCTURE_LINES: the leading documents within the limit are parsed in full; the rest are
- * partial documents, read from their lines (see partialDocument).
+ * A file past MAX_STRUCTURE_LINES: the leading documents within the limit are parsed in full (in steps, as any
+ * parse: they may hold up to MAX_STRUCTURE_LINES lines, seconds of yaml work), the rest are partial documents,
+ * read from their lines (see partialDocument).
  */
-function parseHuge(
+function* parseHuge(
   text: string, uri: string | undefined, version: number | undefined, isTemplate: boolean, structure: Structure, lineIndex: LineIndex,
-): ParsedFile {
+): Generator<void, ParsedFile> {
   let cut = 0;
   const starts: number[] = [];
   for (const b of structure.boundaries) {
@@ -642,7 +643,7 @@ function parseHuge(
     else starts.push(b.offset);
   }
   const file = cut > 0
-    ? drain(parseYamlSteps(text.slice(0, cut), { uri, version, text, lineIndex, documents: [] }, isTemplate))
+    ? yield* parseYamlSteps(text.slice(0, cut), { uri, version, text, lineIndex, documents: [] }, isTemplate)
     : { uri, version, text, lineIndex, documents: [] as FluxDocument[], isTemplate, looksFlux: false };
   if (file.fatal !== undefined) return file;
   pushPartialDocuments(file, [cut, ...starts.filter((o) => o > cut), text.length]);

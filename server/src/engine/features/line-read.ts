@@ -12,7 +12,7 @@ import type { SchemaRegistry } from '../schema/registry';
 import type { Position, Range } from '../types';
 import type { DefinitionTarget } from './definition';
 import { hoverContents, type HoverOptions } from './hover';
-import { detail, documentSymbols, OUTLINE_DEPTH, OUTLINE_MAX_FIELDS, OUTLINE_MAX_TOTAL_FIELDS, type DocSymbol } from './symbols';
+import { detail, documentSymbols, OUTLINE_DEPTH, OUTLINE_MAX_FIELDS, outlineFieldBudget, type DocSymbol } from './symbols';
 import { BLOCK_SCALAR, documentLines, lineInfo, lineText, pathOfColumn, siblingKeys, stripComment, unquote, type LineInfo, type Path } from './text-context';
 
 /** The Flux document at a position of a line-read file, and the line's reading; undefined off a Flux document. */
@@ -222,9 +222,9 @@ function firstContent(file: ParsedFile, from: number, to: number): LineInfo | un
  */
 export function lineSymbols(file: ParsedFile): DocSymbol[] {
   const objects = documentSymbols(file);
-  const total = { left: OUTLINE_MAX_TOTAL_FIELDS };
+  const total = { left: outlineFieldBudget(objects.length) };
   for (const sym of objects) {
-    if (total.left <= 0) break;
+    if (total.left <= 0 || sym.more) break;
     const budget = { left: Math.min(OUTLINE_MAX_FIELDS, total.left) };
     const [from] = documentLines(file, sym.range.start.line);
     const sections = lineFields(file, from, sym.range.end.line, 0, 1, budget).filter((c) => c.name !== 'apiVersion' && c.name !== 'kind');

@@ -16,19 +16,28 @@ export interface DocSymbol {
   range: Range;
   selectionRange: Range;
   children?: DocSymbol[];
+  /** The last symbol of an outline cut at OUTLINE_MAX_SYMBOLS objects: it stands for the objects not listed. */
+  more?: true;
 }
 
 /** Levels of fields below an object in the outline (spec.chart.spec.sourceRef is 4), and fields per object. */
 export const OUTLINE_DEPTH = 5;
 export const OUTLINE_MAX_FIELDS = 2000;
 /**
- * Fields in the whole outline. Every object is listed; past this many fields in the file, the next objects come
- * without their sections. A file of thousands of objects otherwise made an outline of hundreds of thousands of
- * symbols (seconds to build and to send, megabytes of JSON); real files stay far below (a 300-line HelmRelease
- * has ~150 fields, a file of thirty of them ~4,500). At 20,000 fields the outline was ~4 MB of JSON, 90-140 ms to
- * build and send after the parse (fuzzer, many-documents inputs).
+ * Symbols in the whole outline, objects and fields. Objects come first: past this many fields and objects in the
+ * file, the next objects come without their sections, and past this many objects, one last symbol says how many
+ * more there are (it selects the first of them). A file of thousands of objects otherwise made an outline of
+ * hundreds of thousands of symbols (seconds to build and to send, megabytes of JSON); real files stay far below
+ * (a 300-line HelmRelease has ~150 fields, a file of thirty of them ~4,500). Each symbol is ~250 bytes of JSON:
+ * at 20,000 fields the outline was ~4 MB, 90-140 ms to build and send after the parse, and a file of 3,664
+ * objects still made 1.9 MB with only fields budgeted (fuzzer, many-documents inputs).
  */
-export const OUTLINE_MAX_TOTAL_FIELDS = 5000;
+export const OUTLINE_MAX_SYMBOLS = 5000;
+
+/** The fields the outline of a file may list besides its top-level symbols (objects and the `more` one). */
+export function outlineFieldBudget(topLevel: number): number {
+  return Math.max(0, OUTLINE_MAX_SYMBOLS - topLevel);
+}
 
 /** A field's value as an outline detail: at most 60 characters. */
 export const detail = (v: string): string => (v.length > 60 ? `${v.slice(0, 57)}...` : v);
@@ -115,29 +124,43 @@ function partialSymbol(file: ParsedFile, doc: FluxDocument): DocSymbol | undefin
 }
 
 export function documentSymbols(file: ParsedFile): DocSymbol[] {
-  const out: DocSymbol[] = [];
-  const total = { left: OUTLINE_MAX_TOTAL_FIELDS };
+  // The objects first (cheap), so that the fields get what the objects leave of the budget.
+  const objects: Array<{ doc: FluxDocument; sym: DocSymbol }> = [];
   for (const doc of file.documents) {
-    if (doc.partial) {
-      // Read from its lines (past a huge file's limit, or while the parse runs): the object, without sections.
-      const sym = partialSymbol(file, doc);
-      if (sym) out.push(sym);
-      continue;
-    }
-    // (A kind written as a block scalar, `kind: |+`, may be only whitespace: an outline name must not be.)
-    if (!doc.isFlux || !doc.kind?.trim() || !isMap(doc.yaml.contents as Node | null)) continue;
-    const contentStart = (doc.yaml.contents as Node).range?.[0] ?? doc.startOffset;
-    // The symbol covers the object's content (from its first key to the end of the document).
-    const range = file.lineIndex.range(Math.min(contentStart, doc.endOffset), doc.endOffset);
-    let selectionRange = metadataNameRange(file, doc) ?? kindOrStartRange(file, doc);
-    if (!contains(range, selectionRange)) selectionRange = { start: range.start, end: range.start };
+    const sym = doc.partial ? partialSymbol(file, doc) : objectSymbol(file, doc);
+    if (sym) objects.push({ doc, sym });
+  }
+  const listed = objects.length > OUTLINE_MAX_SYMBOLS ? objects.slice(0, OUTLINE_MAX_SYMBOLS - 1) : objects;
+  const out = listed.map((o) => o.sym);
+  const total = { left: outlineFieldBudget(listed.length + (listed.length < objects.length ? 1 : 0)) };
+  for (const { doc, sym } of listed) {
+    // A partial document (past a huge file's limit, or read from its lines while the parse runs) has no sections.
+    if (doc.partial || total.left <= 0) continue;
     const budget = { left: Math.min(OUTLINE_MAX_FIELDS, total.left) };
-    const sections = budget.left > 0 ? fieldSymbols(file, doc.yaml.contents as Node, 1, budget)
-      ?.filter((c) => c.name !== 'apiVersion' && c.name !== 'kind') : undefined;
+    const sections = fieldSymbols(file, doc.yaml.contents as Node, 1, budget)?.filter((c) => c.name !== 'apiVersion' && c.name !== 'kind');
     total.left -= Math.min(OUTLINE_MAX_FIELDS, total.left) - Math.max(0, budget.left);
-    const sym: DocSymbol = { name: outlineLabel(doc), detail: doc.apiVersion, kind: 'object', range, selectionRange };
     if (sections && sections.length > 0) sym.children = sections;
-    out.push(sym);
+  }
+  if (listed.length < objects.length) {
+    const first = objects[listed.length]!.sym;
+    const last = objects[objects.length - 1]!.sym;
+    const n = objects.length - listed.length;
+    out.push({
+      name: `${n.toLocaleString('en-US')} more objects, not listed (the outline lists ${OUTLINE_MAX_SYMBOLS.toLocaleString('en-US')} symbols)`,
+      kind: 'object', range: { start: first.range.start, end: last.range.end }, selectionRange: first.selectionRange, more: true,
+    });
   }
   return out;
+}
+
+/** The object symbol of a parsed Flux document, without its sections; undefined for other documents. */
+function objectSymbol(file: ParsedFile, doc: FluxDocument): DocSymbol | undefined {
+  // (A kind written as a block scalar, `kind: |+`, may be only whitespace: an outline name must not be.)
+  if (!doc.isFlux || !doc.kind?.trim() || !isMap(doc.yaml.contents as Node | null)) return undefined;
+  const contentStart = (doc.yaml.contents as Node).range?.[0] ?? doc.startOffset;
+  // The symbol covers the object's content (from its first key to the end of the document).
+  const range = file.lineIndex.range(Math.min(contentStart, doc.endOffset), doc.endOffset);
+  let selectionRange = metadataNameRange(file, doc) ?? kindOrStartRange(file, doc);
+  if (!contains(range, selectionRange)) selectionRange = { start: range.start, end: range.start };
+  return { name: outlineLabel(doc), detail: doc.apiVersion, kind: 'object', range, selectionRange };
 }
