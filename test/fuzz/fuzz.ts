@@ -13,6 +13,7 @@
  * FW_FUZZ_TRACE=FILE every input (uri, version, text, and an incremental change as sent) is appended to FILE as a
  * JSON line, to replay a failure. Failures that need the server's state across inputs (a sequence of changes)
  * are saved by hand under test/fuzz/regressions/lsp/ and replayed over stdio by test/lsp/fuzz.test.ts.
+ * FW_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' writes a CPU profile of the server (see lsp-client.ts).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';

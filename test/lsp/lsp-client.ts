@@ -29,8 +29,10 @@ export class LspClient {
   private waiters: Array<{ pred: (m: RpcMessage) => boolean; resolve: (m: RpcMessage) => void }> = [];
   stderr = '';
 
+  /** FW_SERVER_NODE_ARGS (space-separated) go to the server's Node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
   constructor(args: string[] = [path.resolve(__dirname, '../../dist/cli.js'), 'lsp', '--stdio']) {
-    this.proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const nodeArgs = process.env.FW_SERVER_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? [];
+    this.proc = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.stderr.on('data', (chunk: Buffer) => { this.stderr += chunk.toString(); });
   }
