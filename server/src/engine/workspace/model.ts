@@ -564,10 +564,18 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const kind = typeof ref.kind === 'string' ? ref.kind : 'GitRepository';
     if (ref.name === 'flux-system' && (kind === 'GitRepository' || kind === 'OCIRepository')) return 'this';
     const ns = typeof ref.namespace === 'string' ? ref.namespace : ks.namespace;
-    const found = free.find(kind, ref.name, ns).filter((i) => !i.implicit);
-    if (found.length === 0) return 'unknown';
-    return found.some((i) => { const sd = docOf(i.path, i.doc); return sd !== undefined && isThisRepoSource(sd); }) ? 'this' : 'other';
+    // Once per source reference: thousands of Kustomizations naming one of thousands of same-named sources (a
+    // file of copies) made this quadratic, 100+ ms of each derive.
+    const key = `${kind}\u0000${ns ?? '\u0001'}\u0000${ref.name}`;
+    let source = sourceByRef.get(key);
+    if (source === undefined) {
+      const found = free.find(kind, ref.name, ns).filter((i) => !i.implicit);
+      source = found.length === 0 ? 'unknown' : found.some((i) => { const sd = docOf(i.path, i.doc); return sd !== undefined && isThisRepoSource(sd); }) ? 'this' : 'other';
+      sourceByRef.set(key, source);
+    }
+    return source;
   };
+  const sourceByRef = new Map<string, 'this' | 'other' | 'unknown'>();
 
   /** The repository root a Kustomization's spec.path is relative to (FLUX-FACTS §10). */
   const rootFor = (ks: Instance, relPath: string): string => {
