@@ -1,11 +1,12 @@
 /**
  * The language server's connection, with a way to tell whether its output is still being written.
  *
- * A large answer (the outline of a file of thousands of documents is 0.4-1.5 MB of JSON) does not fit in the
- * pipe: Node writes the rest each time the event loop polls. While an analysis runs, the loop polls once per
- * slice, so such an answer took several slices to leave the process; the fuzzer measured 231 ms for an outline
- * computed in 137. The scheduler holds the analysis while `outputBacklog()` says bytes are waiting
- * (scheduler.ts, `hold`), so the answer leaves at the pipe's speed.
+ * An answer handed to the connection may leave the process later: Node IPC writes it asynchronously (process.send's
+ * callback says when it is written), and a pipe that is full takes the rest of a large answer at each poll of the
+ * event loop (process.stdout writes pipes synchronously on Linux, asynchronously elsewhere). While an analysis
+ * runs, the loop polls once per slice, so such an answer waited for slices of analysis. The scheduler holds the
+ * analysis while `outputBacklog()` says bytes are waiting (scheduler.ts, `hold`); language-server.ts adds the
+ * answers the connection has not yet handed to its writer.
  */
 import { AbstractMessageWriter, createConnection, IPCMessageReader, ProposedFeatures, type Connection, type Message, type MessageWriter } from 'vscode-languageserver/node';
 
