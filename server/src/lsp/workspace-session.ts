@@ -76,10 +76,10 @@ export class WorkspaceSession {
       this.logError(`analysis of ${uri}`, err);
       return;
     }
-    // The workspace graph (derived again when the file changed it: ~100 ms for 7,000 documents, in one piece) and
-    // the file's cross-file diagnostics are steps of their own, so that requests are answered between them.
+    // The workspace graph (derived again when the file changed it: ~100 ms for 7,000 documents) in steps, and the
+    // file's cross-file diagnostics as a step of their own, so that requests are answered in between.
     yield;
-    this.engine.workspace.graph();
+    yield* this.engine.workspace.graphSteps();
     yield;
     this.publishOne(key);
     if (changed) this.schedulePublishAll();

@@ -16,6 +16,7 @@ import * as posix from 'node:path/posix';
 import { FLUX_KINDS, splitApiVersion } from '../kinds';
 import { isRecord } from '../rules/context';
 import { isKustomizationFileName, KUSTOMIZATION_FILE_NAMES, originalFacts, type DocFacts, type FileFacts, type GeneratedObject, type KustomizeFacts, type PatchFacts } from './facts';
+import { drain } from '../document/yaml-steps';
 import { parsePatchText, patchesOfValue, selects, type ParsedPatch, type PatchSubject } from './patches';
 
 /** One object as the model sees it, once per place it is applied (an unreached document has one free instance). */
@@ -251,8 +252,32 @@ export class WorkspaceModel {
 
   /** The derived graph, recomputed when the inputs changed. */
   graph(): Derived {
-    if (!this.derived || this.derived.revision !== this.revision) this.derived = derive(this, this.revision);
+    if (!this.derived || this.derived.revision !== this.revision) this.derived = drain(deriveSteps(this, this.revision));
     return this.derived;
+  }
+
+  /**
+   * graph() in steps (for the language server: deriving 7,000 documents takes ~100 ms, 28,000 ~400 ms). When the
+   * inputs change while it is suspended, the derivation starts again from the new inputs; when graph() derived
+   * them meanwhile, that graph is the result.
+   */
+  *graphSteps(): Generator<void, Derived> {
+    for (;;) {
+      if (this.derived && this.derived.revision === this.revision) return this.derived;
+      const revision = this.revision;
+      const steps = deriveSteps(this, revision);
+      let r = steps.next();
+      while (!r.done) {
+        yield;
+        if (this.revision !== revision || this.derived?.revision === revision) break;
+        r = steps.next();
+      }
+      if (r.done) {
+        this.derived = r.value;
+        return r.value;
+      }
+      steps.return(undefined as unknown as Derived);
+    }
   }
 
   /** The repository root that holds a path: the nearest git root, else the nearest workspace root. */
@@ -356,7 +381,10 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
   else m.set(k, [v]);
 }
 
-function derive(model: WorkspaceModel, revision: number): Derived {
+/** Units of derive's work (documents, builds, instances) between two yields of deriveSteps. */
+const DERIVE_SLICE = 256;
+
+function* deriveSteps(model: WorkspaceModel, revision: number): Generator<void, Derived> {
   const byDoc = new Map<string, Instance[]>();
   const instances: Instance[] = [];
   const builds = new Map<string, KustomizationBuild>();
@@ -373,8 +401,10 @@ function derive(model: WorkspaceModel, revision: number): Derived {
       if (f) f.documents.forEach((d) => patchDocs.add(docKey(f.path, d.index)));
     }
   };
+  let work = 0;
   for (const f of all) {
     if (f.kustomize) markPatchFiles(posix.dirname(f.path), f.kustomize.patches);
+    if (++work % DERIVE_SLICE === 0) yield;
   }
 
   const newInstance = (item: BuildItem, d: DocFacts | undefined, appliedBy: Instance | undefined, cluster: Cluster | undefined): Instance => {
@@ -535,6 +565,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   const syncPaths = new Map<string, string>();
   for (const f of all) {
     for (const d of f.documents) {
+      if (++work % DERIVE_SLICE === 0) yield;
       if (!d.apiVersion || !d.kind || d.name === undefined || (patchDocs.size > 0 && patchDocs.has(docKey(f.path, d.index)))) continue;
       const item: BuildItem = { path: f.path, doc: d.index, name: d.name, patches: NO_PATCHES, kind: d.kind, apiVersion: d.apiVersion };
       if (d.namespace !== undefined && !d.namespace.includes('${')) item.namespace = d.namespace;
@@ -664,6 +695,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   const appliedByOther = new Set<string>();
   for (const inst of freeInstances) {
     if (inst.kind !== 'Kustomization' || inst.group !== 'kustomize.toolkit.fluxcd.io') continue;
+    if (++work % DERIVE_SLICE === 0) yield;
     const { items } = buildFor(inst, undefined);
     for (const it of items) {
       if (it.kind === 'Kustomization' && docKey(it.path, it.doc) !== docKey(inst.path, inst.doc)) appliedByOther.add(docKey(it.path, it.doc));
@@ -700,6 +732,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     if (rootInst.kind !== 'Kustomization' || rootInst.group !== 'kustomize.toolkit.fluxcd.io') continue;
     const key = docKey(rootInst.path, rootInst.doc);
     if (appliedByOther.has(key) || sourceOf(rootInst) !== 'this') continue;
+    if (++work % DERIVE_SLICE === 0) yield;
     const { build, items } = buildFor(rootInst, undefined);
     const self = items.some((it) => docKey(it.path, it.doc) === key);
     let dir = self && build.dir !== undefined ? build.dir : posix.dirname(rootInst.path);
@@ -729,12 +762,14 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     const seenKs = new Set<string>();
     while (queue.length > 0) {
       const { ks, root: repoRoot } = queue.shift()!;
+      if (++work % DERIVE_SLICE === 0) yield;
       const kkey = `${docKey(ks.path, ks.doc)}:${ks.implicit ? 'implicit' : ''}`;
       if (seenKs.has(kkey)) continue;
       seenKs.add(kkey);
       const { build, items } = buildFor(ks, repoRoot);
       builds.set(ks.id, build);
       for (const it of items) {
+        if (++work % DERIVE_SLICE === 0) yield;
         const ikey = docKey(it.path, it.doc);
         // A root's own document (the bootstrap Kustomization applies its own file) is already in the cluster.
         if (rootKeys.has(ikey) && !it.implicit) continue;
@@ -750,6 +785,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
 
   // --- unreached documents: free instances (and their Kustomizations' builds, for patches and namespaces) ---
   for (const inst of freeInstances) {
+    if (++work % DERIVE_SLICE === 0) yield;
     const key = docKey(inst.path, inst.doc);
     if (reached.has(key)) continue;
     addInstance(inst);
@@ -757,6 +793,7 @@ function derive(model: WorkspaceModel, revision: number): Derived {
   }
   for (const inst of freeInstances) {
     if (reached.has(docKey(inst.path, inst.doc)) || inst.kind !== 'Kustomization' || inst.group !== 'kustomize.toolkit.fluxcd.io') continue;
+    if (++work % DERIVE_SLICE === 0) yield;
     const { build, items } = buildFor(inst, undefined);
     builds.set(inst.id, build);
     for (const it of items) {
@@ -784,18 +821,20 @@ function derive(model: WorkspaceModel, revision: number): Derived {
     }
   }
 
-  return indexed(revision, instances, byDoc, clusters, builds, patchDocs);
+  return yield* indexed(revision, instances, byDoc, clusters, builds, patchDocs);
 }
 
 /**
  * The derived graph with its indexes. Outside derive() on purpose: closures share their function's scope, so
  * lookups made there kept the derivation's working data (build cache, free instances) alive with the graph.
  */
-function indexed(revision: number, instances: Instance[], byDoc: Map<string, Instance[]>, clusters: Cluster[],
-  builds: Map<string, KustomizationBuild>, patchDocs: Set<string>): Derived {
+function* indexed(revision: number, instances: Instance[], byDoc: Map<string, Instance[]>, clusters: Cluster[],
+  builds: Map<string, KustomizationBuild>, patchDocs: Set<string>): Generator<void, Derived> {
   const global = new Index();
   const perCluster = new Map<Cluster, Index>();
+  let n = 0;
   for (const i of instances) {
+    if (++n % DERIVE_SLICE === 0) yield;
     global.add(i);
     if (i.cluster) {
       let idx = perCluster.get(i.cluster);
