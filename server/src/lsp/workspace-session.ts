@@ -314,7 +314,18 @@ export class WorkspaceSession {
 
   private async publishAll(gen: number): Promise<void> {
     let t0 = performance.now();
+    /** Gives the event loop a turn after PUBLISH_SLICE_MS of work; false when a newer republish superseded this one. */
+    const turn = async (): Promise<boolean> => {
+      if (performance.now() - t0 > PUBLISH_SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        t0 = performance.now();
+      }
+      return gen === this.generation;
+    };
     for (const key of [...this.uris.keys()]) {
+      // The graph, when an edit changed it meanwhile, in steps (a derive of a large fleet takes 100-400 ms).
+      const steps = this.engine.workspace.graphSteps();
+      while (!steps.next().done) if (!(await turn())) return;
       if (gen !== this.generation) return;
       const at = this.uris.get(key);
       if (!at) continue;
@@ -325,10 +336,7 @@ export class WorkspaceSession {
       this.publishOne(key);
       // Files of thousands of documents take milliseconds each: the event loop gets a turn every few ms, not
       // every so many files.
-      if (performance.now() - t0 > PUBLISH_SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
-        t0 = performance.now();
-      }
+      if (!(await turn())) return;
     }
   }
 
