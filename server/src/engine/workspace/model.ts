@@ -160,7 +160,7 @@ export class WorkspaceModel {
     if (!had) this.dirsStale = true;
     if (had && this.signatures.get(path) === sig) return false;
     this.signatures.set(path, sig);
-    this.revision++;
+    this.changed();
     return true;
   }
 
@@ -168,7 +168,7 @@ export class WorkspaceModel {
     if (!this.files.delete(path)) return false;
     this.signatures.delete(path);
     this.dirsStale = true;
-    this.revision++;
+    this.changed();
     return true;
   }
 
@@ -178,11 +178,17 @@ export class WorkspaceModel {
       gitRoots: (inputs.gitRoots ?? this.repo.gitRoots).map(stripSlash),
       remotes: (inputs.remotes ?? this.repo.remotes).map(normalizeGitUrl),
     };
-    this.revision++;
+    this.changed();
   }
 
   get repoInputs(): Readonly<Required<RepoInputs>> {
     return this.repo;
+  }
+
+  /** The inputs changed: a new revision, and the graph of the old one is let go at once (it holds every instance). */
+  private changed(): void {
+    this.revision++;
+    this.derived = undefined;
   }
 
   /** The inputs' revision: derived data is recomputed when it changes. */
