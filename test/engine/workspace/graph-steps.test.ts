@@ -1,12 +1,13 @@
 /**
  * The workspace graph derived in steps (WorkspaceModel.graphSteps, which the language server runs between
  * requests): the same graph as graph(), in many steps on a fleet, started again when the inputs change while it
- * is suspended, and the graph graph() derived meanwhile when it did.
+ * is suspended, and the graph graph() derived meanwhile when it did. The tests step from 0 documents; a
+ * workspace of at most STEPPED_DERIVE_DOCUMENTS is derived in one piece.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FluxEngine } from '../../../server/src/engine/engine';
-import type { Derived } from '../../../server/src/engine/workspace/model';
+import { STEPPED_DERIVE_DOCUMENTS, type Derived } from '../../../server/src/engine/workspace/model';
 import { generateFleet } from '../../bench/fleet-gen';
 import { ROOT } from './helpers';
 
@@ -44,7 +45,7 @@ describe('WorkspaceModel.graphSteps', () => {
   it('derives the same graph as graph(), in many steps', () => {
     const whole = loaded().workspace.graph();
     const model = loaded().workspace;
-    const steps = model.graphSteps();
+    const steps = model.graphSteps(0);
     let yields = 0;
     let r = steps.next();
     while (!r.done) { yields++; r = steps.next(); }
@@ -57,7 +58,7 @@ describe('WorkspaceModel.graphSteps', () => {
 
   it('starts again when the inputs change while it is suspended', () => {
     const engine = loaded();
-    const steps = engine.workspace.graphSteps();
+    const steps = engine.workspace.graphSteps(0);
     for (let i = 0; i < 3; i++) assert.equal(steps.next().done, false);
     engine.updateFile(ANOTHER_APP, `${ROOT}/clusters/late.yaml`, { index: false });
     let r = steps.next();
@@ -70,11 +71,18 @@ describe('WorkspaceModel.graphSteps', () => {
 
   it('ends with the graph that graph() derived meanwhile', () => {
     const model = loaded().workspace;
-    const steps = model.graphSteps();
+    const steps = model.graphSteps(0);
     steps.next();
     const meanwhile = model.graph();
     let r = steps.next();
     while (!r.done) r = steps.next();
     assert.equal(r.value, meanwhile);
+  });
+
+  it(`derives a workspace of at most STEPPED_DERIVE_DOCUMENTS (${STEPPED_DERIVE_DOCUMENTS}) documents in one piece`, () => {
+    const model = loaded().workspace;
+    const r = model.graphSteps().next();
+    assert.equal(r.done, true);
+    assert.equal(signature(r.value as Derived), signature(loaded().workspace.graph()));
   });
 });
