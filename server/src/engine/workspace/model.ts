@@ -398,10 +398,12 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
 /** Units of derive's work (documents, builds, instances) between two yields of deriveSteps. */
 const DERIVE_SLICE = 256;
 /**
- * Workspaces with more documents are derived in steps by graphSteps. Measured with the bench: a derive in steps
- * keeps its working data alive across turns of the event loop, and the server's RSS after a 7 MB file was opened
- * and closed ended 15-35 MB higher (156-167 MB against 143-147 MB in one piece, 7,000 documents) though its heap
- * was the same; below this size one piece is at most ~150 ms, past it the pieces are what keeps requests answered.
+ * Workspaces with more documents are derived in steps by graphSteps, smaller ones in one piece (~100 ms at 7,000
+ * documents). A derive in steps keeps its working data alive across turns of the event loop, which costs RSS: in
+ * the bench, with a 7 MB file of 22,700 documents opened in a fleet of 7,000 (so derived in steps), the server's
+ * RSS after the file closed ended at 155-167 MB where it ended at 143-147 MB with every derive in one piece, with
+ * the same heap. Past this size the pieces are what keeps requests answered (28,000 documents: 355-600 ms in one
+ * piece).
  */
 export const STEPPED_DERIVE_DOCUMENTS = 10_000;
 
