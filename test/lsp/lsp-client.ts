@@ -1,8 +1,9 @@
 /**
  * A minimal LSP client for tests: spawns the built server over stdio and speaks
- * Content-Length framed JSON-RPC, exactly as an editor does.
+ * Content-Length framed JSON-RPC, exactly as an editor does; or, with `LspClient.overNodeIpc()`, over Node IPC,
+ * as VS Code starts dist/server.js.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fork, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 
 export interface RpcMessage {
@@ -28,13 +29,26 @@ export class LspClient {
   readonly notifications: RpcMessage[] = [];
   private waiters: Array<{ pred: (m: RpcMessage) => boolean; resolve: (m: RpcMessage) => void }> = [];
   stderr = '';
+  private readonly ipc: boolean;
 
   /** FW_SERVER_NODE_ARGS (space-separated) go to the server's Node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
-  constructor(args: string[] = [path.resolve(__dirname, '../../dist/cli.js'), 'lsp', '--stdio']) {
+  constructor(args: string[] = [path.resolve(__dirname, '../../dist/cli.js'), 'lsp', '--stdio'], opts: { ipc?: boolean } = {}) {
     const nodeArgs = process.env.FW_SERVER_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? [];
-    this.proc = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.ipc = opts.ipc === true;
+    if (this.ipc) {
+      const [module, ...rest] = args;
+      this.proc = fork(module!, rest, { execArgv: nodeArgs, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] }) as ChildProcessWithoutNullStreams;
+      this.proc.on('message', (msg) => this.dispatch(msg as RpcMessage));
+    } else {
+      this.proc = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    }
     this.proc.stderr.on('data', (chunk: Buffer) => { this.stderr += chunk.toString(); });
+  }
+
+  /** The built language server (dist/server.js) over Node IPC, the transport VS Code starts it with. */
+  static overNodeIpc(): LspClient {
+    return new LspClient([path.resolve(__dirname, '../../dist/server.js'), '--node-ipc'], { ipc: true });
   }
 
   private onData(chunk: Buffer): void {
@@ -76,6 +90,10 @@ export class LspClient {
   }
 
   private write(msg: RpcMessage): void {
+    if (this.ipc) {
+      this.proc.send(msg);
+      return;
+    }
     const body = Buffer.from(JSON.stringify(msg), 'utf8');
     this.proc.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
     this.proc.stdin.write(body);

@@ -6,93 +6,37 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { FluxEngine } from '../../server/src/engine/engine';
 import { CountingIpcWriter } from '../../server/src/lsp/transport';
 import { fluxDocument } from '../bench/workspace-gen';
-
-interface Rpc { id?: number; method?: string; params?: unknown; result?: unknown; error?: unknown }
-
-class IpcClient {
-  readonly proc: ChildProcess;
-  private nextId = 1;
-  private readonly pending = new Map<number, (m: Rpc) => void>();
-  readonly notifications: Rpc[] = [];
-  private readonly listeners: Array<() => void> = [];
-
-  constructor() {
-    this.proc = fork(path.join(__dirname, '..', '..', 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    this.proc.on('message', (m: Rpc) => {
-      if (m.id !== undefined && !m.method) {
-        this.pending.get(m.id)?.(m);
-        this.pending.delete(m.id);
-      } else if (m.method) {
-        // A request from the server (configuration, progress): answer it with nothing.
-        if (m.id !== undefined) this.proc.send({ jsonrpc: '2.0', id: m.id, result: null });
-        else this.notifications.push(m);
-        for (const l of this.listeners) l();
-      }
-    });
-  }
-
-  request(method: string, params: unknown, timeoutMs = 30_000): Promise<Rpc> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${method} timed out`)), timeoutMs);
-      this.pending.set(id, (m) => { clearTimeout(timer); resolve(m); });
-      this.proc.send({ jsonrpc: '2.0', id, method, params });
-    });
-  }
-
-  notify(method: string, params: unknown): void {
-    this.proc.send({ jsonrpc: '2.0', method, params });
-  }
-
-  diagnostics(uri: string, timeoutMs = 30_000): Promise<Rpc> {
-    const find = (): Rpc | undefined => this.notifications.find((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string }).uri === uri);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri}`)), timeoutMs);
-      const check = (): void => { const n = find(); if (n) { clearTimeout(timer); resolve(n); } };
-      this.listeners.push(check);
-      check();
-    });
-  }
-}
+import { LspClient } from './lsp-client';
 
 describe('language server over Node IPC', () => {
-  let client: IpcClient;
+  let client: LspClient;
 
   before(async () => {
-    client = new IpcClient();
-    const init = await client.request('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: { debounceMs: 0 } });
-    assert.equal(init.error, undefined);
-    assert.equal((init.result as { capabilities: { documentSymbolProvider?: boolean } }).capabilities.documentSymbolProvider, true);
-    client.notify('initialized', {});
+    client = LspClient.overNodeIpc();
+    const init = await client.initialize({ debounceMs: 0 }) as { capabilities: { documentSymbolProvider?: boolean } };
+    assert.equal(init.capabilities.documentSymbolProvider, true);
   });
 
-  after(async () => {
-    await client.request('shutdown', null).catch(() => undefined);
-    client.notify('exit', null);
-    await new Promise((r) => { if (client.proc.exitCode !== null) r(undefined); else client.proc.once('exit', r); });
-  });
+  after(async () => { await client.shutdown(); });
 
   it('answers an outline far larger than the pipe whole, and the analyses go on after it', async () => {
     const big = Array.from({ length: 3000 }, (_, i) => fluxDocument(i)).join('---\n');
     const bigUri = 'file:///ipc/big.yaml';
     const smallUri = 'file:///ipc/small.yaml';
-    client.notify('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'yaml', version: 1, text: big } });
-    const outline = await client.request('textDocument/documentSymbol', { textDocument: { uri: bigUri } });
-    assert.equal(outline.error, undefined);
-    const names = (outline.result as Array<{ name: string }>).map((s) => s.name);
+    const bigDiagnostics = client.waitForDiagnostics(bigUri, 1, 30_000);
+    client.open(bigUri, big);
+    const outline = await client.request<Array<{ name: string }>>('textDocument/documentSymbol', { textDocument: { uri: bigUri } }, 30_000);
     const expected = new FluxEngine().symbols(big, bigUri, 1).map((s) => s.name);
-    assert.ok(JSON.stringify(outline.result).length > 256 * 1024, 'the answer is larger than a pipe buffer');
-    assert.deepEqual(names, expected);
+    assert.ok(JSON.stringify(outline).length > 256 * 1024, 'the answer is larger than a pipe buffer');
+    assert.deepEqual(outline.map((s) => s.name), expected);
 
-    client.notify('textDocument/didOpen', { textDocument: { uri: smallUri, languageId: 'yaml', version: 1, text: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: x\nspec:\n  intervall: 1m\n' } });
-    const small = await client.diagnostics(smallUri);
-    assert.ok((small.params as { diagnostics: Array<{ code: string }> }).diagnostics.some((d) => d.code === 'flux/unknown-field'));
-    await client.diagnostics(bigUri);
+    const smallDiagnostics = client.waitForDiagnostics(smallUri, 1, 30_000);
+    client.open(smallUri, 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: x\nspec:\n  intervall: 1m\n');
+    assert.ok((await smallDiagnostics).diagnostics.some((d) => d.code === 'flux/unknown-field'));
+    await bigDiagnostics;
   });
 });
 
