@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Lexer, parseAllDocuments, type Document } from 'yaml';
 import { PARSE_OPTIONS } from '../../server/src/engine/document/options';
-import { parseYamlDocumentsSteps, YAML_SLICE_TOKENS } from '../../server/src/engine/document/yaml-steps';
+import { MAX_DOCUMENT_TOKENS, parseYamlDocumentsSteps, YAML_SLICE_TOKENS, type YamlDocuments } from '../../server/src/engine/document/yaml-steps';
 import { MUTATIONS, prng } from '../fuzz/mutate';
 import { CASES, diff, visits, yamlFiles } from './yaml-same';
 
@@ -21,12 +21,13 @@ const CORPUS = path.resolve(ROOT, '../shared/corpus');
 type Problem = { code: string; pos: [number, number]; message: string };
 const problems = (list: readonly Problem[]): string[] => list.map((e) => `${e.code}@${e.pos[0]}-${e.pos[1]}: ${e.message}`);
 
-function run(source: string, slice: number): { docs: Document.Parsed[]; steps: number } {
-  const gen = parseYamlDocumentsSteps(source, slice);
+/** The sliced parse; without a document limit unless one is given (the equality tests compose every document). */
+function run(source: string, slice: number, maxDocumentTokens = Infinity): YamlDocuments & { steps: number } {
+  const gen = parseYamlDocumentsSteps(source, { sliceTokens: slice, maxDocumentTokens });
   let steps = 0;
   for (;;) {
     const r = gen.next();
-    if (r.done) return { docs: r.value, steps };
+    if (r.done) return { ...r.value, steps };
     steps++;
   }
 }
@@ -39,13 +40,14 @@ function toJS(doc: Document.Parsed): unknown {
   }
 }
 
-/** The first difference between the sliced parse and the whole one, or undefined. */
-function mismatch(source: string, slice: number): string | undefined {
+/** The first difference between the sliced parse and the whole one, or undefined (the documents in `skip` are not compared). */
+function mismatch(source: string, slice: number, maxDocumentTokens = Infinity): string | undefined {
   const whole = parseAllDocuments(source, PARSE_OPTIONS);
   const want = (Array.isArray(whole) ? whole : []) as Document.Parsed[];
-  const { docs } = run(source, slice);
+  const { docs, oversized } = run(source, slice, maxDocumentTokens);
   if (docs.length !== want.length) return `${docs.length} documents vs ${want.length}`;
   for (let i = 0; i < docs.length; i++) {
+    if (oversized.has(i)) continue;
     const a = docs[i]!;
     const b = want[i]!;
     const at = `slice ${slice}, document ${i}`;
@@ -115,5 +117,39 @@ describe('yaml parse in slices', () => {
     assert.ok(tokens > 100_000 && steps === expected, `${steps} yields for ${tokens} tokens (expected ${expected})`);
     assert.ok(docs[0]!.errors.length > 1000, 'the broken text parses with its problems');
     assert.equal(mismatch(source, YAML_SLICE_TOKENS), undefined);
+  });
+
+  it('does not compose a document past the token limit: it is listed with its offsets and token count, the others are composed as one parse would', () => {
+    const big = `kind: ConfigMap\ndata: [${Array.from({ length: 60_000 }, (_, i) => `item${i}`).join(', ')}]\n`;
+    const small = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n';
+    const source = `${small}---\n${big}---\n${small}`;
+    const bigStart = small.length;
+    const bigEnd = bigStart + 4 + big.length;
+    const bigTokens = [...new Lexer().lex(`---\n${big}`)].length;
+    assert.ok(bigTokens > MAX_DOCUMENT_TOKENS, `${bigTokens} tokens`);
+    for (const slice of [64, YAML_SLICE_TOKENS]) {
+      const { docs, oversized } = run(source, slice, MAX_DOCUMENT_TOKENS);
+      assert.equal(docs.length, 3);
+      assert.deepEqual([...oversized.keys()], [1]);
+      const o = oversized.get(1)!;
+      assert.equal(o.start, bigStart, 'starts at its --- marker');
+      assert.equal(o.end, bigEnd, "ends where the next document's marker starts");
+      assert.ok(Math.abs(o.tokens - bigTokens) <= 2, `${o.tokens} tokens counted, ${bigTokens} in its text`);
+      const empty = docs[1]!.contents as { value?: unknown; source?: string; range?: number[] } | null;
+      assert.equal(empty?.value, null, 'not composed: an empty scalar');
+      assert.equal(empty?.source, '');
+      assert.equal(docs[1]!.errors.length, 0);
+      // The documents around it are composed exactly as one parse composes them.
+      assert.equal(mismatch(source, slice, MAX_DOCUMENT_TOKENS), undefined);
+      assert.deepEqual(docs[2]!.toJS(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    }
+    // At the limit's other side, it is composed: the limit is the document's own tokens.
+    const { oversized } = run(source, YAML_SLICE_TOKENS, bigTokens + 2);
+    assert.equal(oversized.size, 0);
+    // The last document of a text, and a text of one document (as chunks.ts parses a piece), end at the text's end.
+    const alone = run(big, YAML_SLICE_TOKENS, MAX_DOCUMENT_TOKENS);
+    assert.deepEqual(alone.oversized.get(0), { start: 0, end: big.length, tokens: alone.oversized.get(0)!.tokens });
+    const last = run(`${small}---\n${big}`, YAML_SLICE_TOKENS, MAX_DOCUMENT_TOKENS);
+    assert.equal(last.oversized.get(1)?.end, small.length + 4 + big.length);
   });
 });

@@ -113,6 +113,15 @@ export function* analyzeParsedSteps(file: ParsedFile, opts: AnalyzeOptions): Gen
       docOut = shiftLines(memo.list, line - memo.line);
     } else if (doc.partial) {
       for (const rule of PARTIAL_RULES) run(rule, ctx, docOut);
+      const o = doc.oversized;
+      if (o) {
+        docOut.push(ctx.diag('flux/document-too-large', 'information', ctx.rangeOf([], 'key'),
+          `this document is too large for a full analysis: ${formatCount(o.tokens)} YAML tokens, over the limit of ${formatCount(o.limit)} `
+          + '(about 16,000 lines of block YAML) for a document outside plain block YAML (it has a YAML error, flow collections, anchors, tags or '
+          + 'multi-line scalars). Only its apiVersion and kind were checked (no YAML syntax, schema or reference checks). '
+          + 'Split it into smaller documents, or write it as plain block YAML, to have all of it checked',
+          { tokens: o.tokens, limit: o.limit }));
+      }
     } else if (file.looksFlux && templateDocument(file, doc)) {
       // Template syntax outside scalars: the YAML cannot be judged, its identity still can.
       for (const rule of PARTIAL_RULES) run(rule, ctx, docOut);

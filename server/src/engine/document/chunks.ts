@@ -11,7 +11,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
 import type { LineIndex } from './line-index';
 import { fastParseDocument, fastProblems } from './fast-parse';
-import { buildDocument, documentProblems, type DocMemo, type FluxDocument, type YamlProblem } from './parse';
+import { buildDocument, documentProblems, oversizedDocument, type DocMemo, type FluxDocument, type YamlProblem } from './parse';
 
 /** One document's parse, kept for the next version of the same file. */
 export interface ChunkEntry {
@@ -23,13 +23,15 @@ export interface ChunkEntry {
   base: number;
   /** Memoized value and diagnostics of the document (shared by the versions that reuse the parse). */
   memo: DocMemo;
+  /** Set when the document was too large to compose (`doc` is then empty): its offsets at `base`. */
+  oversized?: OversizedDocument;
 }
 
 /** The parses of one file's documents, by document text (a list: two documents may have the same text). */
 export type ChunkCache = Map<string, ChunkEntry[]>;
 
 export { PARSE_OPTIONS } from './options';
-import { parseYamlDocumentsSteps } from './yaml-steps';
+import { parseYamlDocumentsSteps, type OversizedDocument } from './yaml-steps';
 
 // (A byte order mark may come before the first line's directive.)
 const END_MARKER_OR_DIRECTIVE = /^\uFEFF?(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;
@@ -77,13 +79,17 @@ function shiftProblems(errors: YamlProblem[], delta: number): YamlProblem[] {
  * fast path when it is in its subset (fast-parse.ts), else by `yaml`. Undefined when the piece does not parse to
  * exactly one document. A generator: yaml's parse yields between slices of the text (see parseYamlDocumentsSteps).
  */
-export function* parsePiece(text: string, start: number, end: number, source: string): Generator<void, { doc: Document.Parsed; errors: YamlProblem[] } | undefined> {
+export function* parsePiece(
+  text: string, start: number, end: number, source: string,
+): Generator<void, { doc: Document.Parsed; errors: YamlProblem[]; oversized?: OversizedDocument } | undefined> {
   const fast = fastParseDocument(text, start, end, source);
   if (fast) return { doc: fast, errors: fastProblems(fast)! };
-  const parsed = yield* parseYamlDocumentsSteps(source);
-  if (parsed.length !== 1) return undefined;
-  const doc = parsed[0]!;
+  const { docs, oversized } = yield* parseYamlDocumentsSteps(source);
+  if (docs.length !== 1) return undefined;
+  const doc = docs[0]!;
   shiftTree(doc, start);
+  const o = oversized.get(0);
+  if (o) return { doc, errors: [], oversized: { start: o.start + start, end, tokens: o.tokens } };
   const errors = documentProblems(doc, source.includes('&'));
   if (end < text.length) {
     // A problem at the very end of a piece (an unclosed quote before the next `---`): where the whole-file
@@ -113,18 +119,21 @@ export function* parseChunks(
     if (entry) {
       const delta = start - entry.base;
       shiftTree(entry.doc, delta);
+      const o = entry.oversized;
       entry = { doc: entry.doc, errors: shiftProblems(entry.errors, delta), base: start, memo: entry.memo };
+      if (o) entry.oversized = { start: o.start + delta, end: o.end + delta, tokens: o.tokens };
     } else {
       const piece = yield* parsePiece(text, start, end, source);
       if (!piece) return undefined;
-      const { doc, errors } = piece;
+      const { doc, errors, oversized } = piece;
       entry = { doc, errors, base: start, memo: {} };
+      if (oversized) entry.oversized = oversized;
       yield;
     }
     const list = next.get(source);
     if (list) list.push(entry);
     else next.set(source, [entry]);
-    documents.push(buildDocument(entry.doc, i, lineIndex, entry.errors, entry.memo));
+    documents.push(entry.oversized ? oversizedDocument(text, i, entry.oversized, lineIndex) : buildDocument(entry.doc, i, lineIndex, entry.errors, entry.memo));
   }
   return documents;
 }

@@ -7,7 +7,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Nod
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
 import { documentStarts, parseChunks, type ChunkCache } from './chunks';
-import { drain, parseYamlDocumentsSteps } from './yaml-steps';
+import { drain, MAX_DOCUMENT_TOKENS, parseYamlDocumentsSteps, type OversizedDocument, type YamlDocuments } from './yaml-steps';
 import { fastParseDocument, fastProblems, fastValue } from './fast-parse';
 import { LineIndex } from './line-index';
 
@@ -54,6 +54,11 @@ export interface FluxDocument {
    */
   partial?: boolean;
   textRanges?: TextRanges;
+  /**
+   * Set on a document too large for yaml to compose (see MAX_DOCUMENT_TOKENS): it is `partial` too, read from its
+   * lines, and gets no YAML syntax, schema or reference checks.
+   */
+  oversized?: { tokens: number; limit: number };
   /** Memoized per parse (see DocMemo); documents of successive versions with the same text share it. */
   readonly shared?: DocMemo;
 }
@@ -202,6 +207,7 @@ class ParsedDocument implements FluxDocument {
   isSops = false;
   partial?: boolean;
   textRanges?: TextRanges;
+  oversized?: { tokens: number; limit: number };
   constructor(
     readonly index: number,
     readonly yaml: Document.Parsed,
@@ -436,14 +442,17 @@ function* parseYamlSteps(text: string, base: Omit<ParsedFile, 'isTemplate' | 'lo
       return { ...base, documents, isTemplate, looksFlux };
     }
   }
-  let docs: Document.Parsed[];
+  let parsed: YamlDocuments;
   try {
-    docs = yield* parseYamlDocumentsSteps(text);
+    parsed = yield* parseYamlDocumentsSteps(text);
   } catch (err) {
     return { ...base, isTemplate, looksFlux: false, fatal: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };
   }
   const anchors = text.includes('&');
-  const documents = docs.map((d, i) => buildDocument(d, i, lineIndex, documentProblems(d, anchors)));
+  const documents = parsed.docs.map((d, i) => {
+    const o = parsed.oversized.get(i);
+    return o ? oversizedDocument(base.text, i, o, lineIndex) : buildDocument(d, i, lineIndex, documentProblems(d, anchors));
+  });
   const looksFlux = documents.some((d) => d.isFlux) || FLUX_API_VERSION_TEXT.test(text);
   return { ...base, documents, isTemplate, looksFlux };
 }
@@ -598,6 +607,16 @@ function partialDocument(text: string, index: number, start: number, end: number
   identify(doc);
   doc.partial = true;
   doc.textRanges = ranges;
+  return doc;
+}
+
+/**
+ * A document too large for yaml to compose (see MAX_DOCUMENT_TOKENS), read from its lines as a partial document.
+ * `o` holds offsets in `text`.
+ */
+export function oversizedDocument(text: string, index: number, o: OversizedDocument, lineIndex: LineIndex): FluxDocument {
+  const doc = partialDocument(text, index, o.start, o.end, lineIndex, parseDocument('') as Document.Parsed);
+  doc.oversized = { tokens: o.tokens, limit: MAX_DOCUMENT_TOKENS };
   return doc;
 }
 

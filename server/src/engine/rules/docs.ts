@@ -44,6 +44,7 @@ export const RULE_DOCS: Readonly<Record<string, RuleDoc>> = {
   'flux/template-skipped': { summary: 'A document with template syntax outside scalars: only apiVersion/kind checked', severity: 'information' },
   'flux/not-analysed': { summary: 'A binary or absurdly nested file was not analysed', severity: 'information' },
   'flux/file-too-large': { summary: 'A file too large for a full analysis', severity: 'information' },
+  'flux/document-too-large': { summary: 'A document outside plain block YAML too large to compose: only apiVersion/kind checked', severity: 'information' },
   'flux/too-many-diagnostics': { summary: 'More than 1,000 diagnostics in one file', severity: 'information' },
   'flux/reference-not-found': {
     summary: 'A reference names no object in the cluster that applies the referrer', severity: 'error',
