@@ -116,11 +116,11 @@ export function* analyzeParsedSteps(file: ParsedFile, opts: AnalyzeOptions): Gen
       const o = doc.oversized;
       if (o) {
         docOut.push(ctx.diag('flux/document-too-large', 'information', ctx.rangeOf([], 'key'),
-          `this document is too large for a full analysis: ${formatCount(o.tokens)} YAML tokens, over the limit of ${formatCount(o.limit)} `
-          + '(about 16,000 lines of block YAML) for a document outside plain block YAML (it has a YAML error, flow collections, anchors, tags or '
-          + 'multi-line scalars). Only its apiVersion and kind were checked (no YAML syntax, schema or reference checks). '
+          `this document is too large for a full analysis: more than ${formatCount(o.limit)} YAML tokens (about 8,500 lines of block YAML), `
+          + 'the limit for a document outside plain block YAML (it has a YAML error, flow collections, anchors, tags or multi-line scalars). '
+          + 'Only its apiVersion and kind were checked (no YAML syntax, schema or reference checks). '
           + 'Split it into smaller documents, or write it as plain block YAML, to have all of it checked',
-          { tokens: o.tokens, limit: o.limit }));
+          { limit: o.limit }));
       }
     } else if (file.looksFlux && templateDocument(file, doc)) {
       // Template syntax outside scalars: the YAML cannot be judged, its identity still can.

@@ -15,23 +15,24 @@ import { buildDocument, documentProblems, oversizedDocument, type DocMemo, type 
 
 /** One document's parse, kept for the next version of the same file. */
 export interface ChunkEntry {
-  /** The parse; its node offsets are those of the file at `base`. */
-  doc: Document.Parsed;
+  /**
+   * The parse; its node offsets are those of the file at `base`. Undefined for a document too large to parse
+   * (see MAX_DOCUMENT_TOKENS): it is read from its lines each time.
+   */
+  doc: Document.Parsed | undefined;
   /** YAML problems (parser errors, duplicate keys) at `base`. */
   errors: YamlProblem[];
   /** Offset of the document's text in the file it was last used in. */
   base: number;
   /** Memoized value and diagnostics of the document (shared by the versions that reuse the parse). */
   memo: DocMemo;
-  /** Set when the document was too large to compose (`doc` is then empty): its offsets at `base`. */
-  oversized?: OversizedDocument;
 }
 
 /** The parses of one file's documents, by document text (a list: two documents may have the same text). */
 export type ChunkCache = Map<string, ChunkEntry[]>;
 
 export { PARSE_OPTIONS } from './options';
-import { parseYamlDocumentsSteps, type OversizedDocument } from './yaml-steps';
+import { parseYamlDocumentsSteps } from './yaml-steps';
 
 // (A byte order mark may come before the first line's directive.)
 const END_MARKER_OR_DIRECTIVE = /^\uFEFF?(?:\.\.\.(?:[ \t\r\n]|$)|%)/m;
@@ -51,7 +52,7 @@ export function documentStarts(text: string, boundaries: ReadonlyArray<{ offset:
 }
 
 /** Moves every offset of a parsed document by `delta` (new range arrays: never shared with another tree). */
-function shiftTree(doc: Document.Parsed, delta: number): void {
+export function shiftTree(doc: Document.Parsed, delta: number): void {
   if (delta === 0) return;
   const r = doc.range;
   doc.range = [r[0] + delta, r[1] + delta, r[2] + delta];
@@ -77,19 +78,19 @@ function shiftProblems(errors: YamlProblem[], delta: number): YamlProblem[] {
 /**
  * The document of text[start, end) (`source`: that text), parsed on its own with the offsets of `text`: by the
  * fast path when it is in its subset (fast-parse.ts), else by `yaml`. Undefined when the piece does not parse to
- * exactly one document. A generator: yaml's parse yields between slices of the text (see parseYamlDocumentsSteps).
+ * exactly one document. `doc` is undefined for a document too large to parse (see MAX_DOCUMENT_TOKENS).
+ * A generator: yaml's parse yields between slices of the text (see parseYamlDocumentsSteps).
  */
 export function* parsePiece(
   text: string, start: number, end: number, source: string,
-): Generator<void, { doc: Document.Parsed; errors: YamlProblem[]; oversized?: OversizedDocument } | undefined> {
+): Generator<void, { doc: Document.Parsed | undefined; errors: YamlProblem[] } | undefined> {
   const fast = fastParseDocument(text, start, end, source);
   if (fast) return { doc: fast, errors: fastProblems(fast)! };
   const { docs, oversized } = yield* parseYamlDocumentsSteps(source);
+  if (oversized) return docs.length === 0 ? { doc: undefined, errors: [] } : undefined;
   if (docs.length !== 1) return undefined;
   const doc = docs[0]!;
   shiftTree(doc, start);
-  const o = oversized.get(0);
-  if (o) return { doc, errors: [], oversized: { start: o.start + start, end, tokens: o.tokens } };
   const errors = documentProblems(doc, source.includes('&'));
   if (end < text.length) {
     // A problem at the very end of a piece (an unclosed quote before the next `---`): where the whole-file
@@ -118,22 +119,19 @@ export function* parseChunks(
     let entry = prev?.get(source)?.pop();
     if (entry) {
       const delta = start - entry.base;
-      shiftTree(entry.doc, delta);
-      const o = entry.oversized;
+      if (entry.doc) shiftTree(entry.doc, delta);
       entry = { doc: entry.doc, errors: shiftProblems(entry.errors, delta), base: start, memo: entry.memo };
-      if (o) entry.oversized = { start: o.start + delta, end: o.end + delta, tokens: o.tokens };
     } else {
       const piece = yield* parsePiece(text, start, end, source);
       if (!piece) return undefined;
-      const { doc, errors, oversized } = piece;
+      const { doc, errors } = piece;
       entry = { doc, errors, base: start, memo: {} };
-      if (oversized) entry.oversized = oversized;
       yield;
     }
     const list = next.get(source);
     if (list) list.push(entry);
     else next.set(source, [entry]);
-    documents.push(entry.oversized ? oversizedDocument(text, i, entry.oversized, lineIndex) : buildDocument(entry.doc, i, lineIndex, entry.errors, entry.memo));
+    documents.push(entry.doc ? buildDocument(entry.doc, i, lineIndex, entry.errors, entry.memo) : oversizedDocument(text, i, start, end, lineIndex));
   }
   return documents;
 }

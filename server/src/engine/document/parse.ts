@@ -6,8 +6,8 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
-import { documentStarts, parseChunks, type ChunkCache } from './chunks';
-import { drain, MAX_DOCUMENT_TOKENS, parseYamlDocumentsSteps, type OversizedDocument, type YamlDocuments } from './yaml-steps';
+import { documentStarts, parseChunks, shiftTree, type ChunkCache } from './chunks';
+import { drain, MAX_DOCUMENT_TOKENS, parseYamlDocumentsSteps } from './yaml-steps';
 import { fastParseDocument, fastProblems, fastValue } from './fast-parse';
 import { LineIndex } from './line-index';
 
@@ -58,7 +58,7 @@ export interface FluxDocument {
    * Set on a document too large for yaml to compose (see MAX_DOCUMENT_TOKENS): it is `partial` too, read from its
    * lines, and gets no YAML syntax, schema or reference checks.
    */
-  oversized?: { tokens: number; limit: number };
+  oversized?: { limit: number };
   /** Memoized per parse (see DocMemo); documents of successive versions with the same text share it. */
   readonly shared?: DocMemo;
 }
@@ -207,7 +207,7 @@ class ParsedDocument implements FluxDocument {
   isSops = false;
   partial?: boolean;
   textRanges?: TextRanges;
-  oversized?: { tokens: number; limit: number };
+  oversized?: { limit: number };
   constructor(
     readonly index: number,
     readonly yaml: Document.Parsed,
@@ -442,17 +442,28 @@ function* parseYamlSteps(text: string, base: Omit<ParsedFile, 'isTemplate' | 'lo
       return { ...base, documents, isTemplate, looksFlux };
     }
   }
-  let parsed: YamlDocuments;
-  try {
-    parsed = yield* parseYamlDocumentsSteps(text);
-  } catch (err) {
-    return { ...base, isTemplate, looksFlux: false, fatal: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };
-  }
   const anchors = text.includes('&');
-  const documents = parsed.docs.map((d, i) => {
-    const o = parsed.oversized.get(i);
-    return o ? oversizedDocument(base.text, i, o, lineIndex) : buildDocument(d, i, lineIndex, documentProblems(d, anchors));
-  });
+  const documents: FluxDocument[] = [];
+  // A document too large to parse (see MAX_DOCUMENT_TOKENS) ends at the next `---` line; the text after it is
+  // parsed on its own, with its offsets moved to the file's.
+  for (let from = 0; from < text.length;) {
+    let parsed;
+    try {
+      parsed = yield* parseYamlDocumentsSteps(from === 0 ? text : text.slice(from));
+    } catch (err) {
+      return { ...base, isTemplate, looksFlux: false, fatal: `cannot parse: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    for (const d of parsed.docs) {
+      shiftTree(d, from);
+      documents.push(buildDocument(d, documents.length, lineIndex, documentProblems(d, anchors)));
+    }
+    if (!parsed.oversized) break;
+    const start = from + parsed.oversized.start;
+    DOCUMENT_MARKER.lastIndex = start + 1;
+    const next = DOCUMENT_MARKER.exec(text)?.index ?? text.length;
+    documents.push(oversizedDocument(base.text, documents.length, start, next, lineIndex));
+    from = next;
+  }
   const looksFlux = documents.some((d) => d.isFlux) || FLUX_API_VERSION_TEXT.test(text);
   return { ...base, documents, isTemplate, looksFlux };
 }
@@ -610,13 +621,13 @@ function partialDocument(text: string, index: number, start: number, end: number
   return doc;
 }
 
-/**
- * A document too large for yaml to compose (see MAX_DOCUMENT_TOKENS), read from its lines as a partial document.
- * `o` holds offsets in `text`.
- */
-export function oversizedDocument(text: string, index: number, o: OversizedDocument, lineIndex: LineIndex): FluxDocument {
-  const doc = partialDocument(text, index, o.start, o.end, lineIndex, parseDocument('') as Document.Parsed);
-  doc.oversized = { tokens: o.tokens, limit: MAX_DOCUMENT_TOKENS };
+/** A `---` line: a document marker wherever it is (it ends a block or quoted scalar too). */
+const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+
+/** A document too large for yaml to parse (see MAX_DOCUMENT_TOKENS), text[start, end): read from its lines as a partial document. */
+export function oversizedDocument(text: string, index: number, start: number, end: number, lineIndex: LineIndex): FluxDocument {
+  const doc = partialDocument(text, index, start, end, lineIndex, parseDocument('') as Document.Parsed);
+  doc.oversized = { limit: MAX_DOCUMENT_TOKENS };
   return doc;
 }
 

@@ -9,29 +9,30 @@ import { PARSE_OPTIONS } from './options';
 export const YAML_SLICE_TOKENS = 4096;
 
 /**
- * Lexical tokens a document may have for yaml to compose it. The parse runs in slices, but yaml's Composer builds
- * a document in one synchronous piece when the parser completes it: measured at 0.2-0.5 µs a token on this machine
- * (more under load: a 150,000-item flow sequence, 600,000 tokens, took 320-350 ms in the language server). At
- * 100,000 tokens (about 16,000 lines of block YAML, or 50,000 flow items) a composition stays near 50 ms. A larger
- * document is not composed: it is returned empty and listed in `oversized` (the callers read it from its lines,
- * see parse.ts). The documents the fast path takes (fast-parse.ts: plain block YAML, nearly every real manifest)
- * never come here; what does is a document with a YAML error, flow collections, anchors or tags.
+ * Lexical tokens a document may have for yaml to parse and compose it. The parse runs in slices, but two parts of
+ * a document are single synchronous pieces: yaml's Composer builds a document when the parser completes it
+ * (0.2-0.5 µs a token on this machine, more under load), and the parser fixes up each flow sequence's items when it
+ * closes. A 150,000-item flow sequence (600,000 tokens) took 320-350 ms in the language server in one piece, 80 ms
+ * of it the parser's; a broken document composes at ~0.6 µs a token. At 60,000 tokens (about 8,500 lines of block
+ * YAML, which has ~7 tokens a line in the corpus, or 15,000 flow items) both stay under ~40 ms. The parse stops at a document past the limit (see parseYamlDocumentsSteps); the callers read it from its
+ * lines (parse.ts). The documents the fast path takes (fast-parse.ts: plain block YAML, nearly every real
+ * manifest) never come here; what does is a document with a YAML error, flow collections, anchors or tags.
  */
-export const MAX_DOCUMENT_TOKENS = 100_000;
+export const MAX_DOCUMENT_TOKENS = 60_000;
 
-/** A document larger than MAX_DOCUMENT_TOKENS: not composed. Offsets in the source. */
+/** A document past MAX_DOCUMENT_TOKENS: neither parsed to its end nor composed. */
 export interface OversizedDocument {
+  /** Its offset in the source: where its first token (its `---` marker, or a comment before it) starts. */
   start: number;
-  /** Where the next top-level token starts (the next document, a `...` marker), or the source's end. */
-  end: number;
-  /** Lexical tokens the parser took for the document. */
-  tokens: number;
 }
 
 export interface YamlDocuments {
   docs: Document.Parsed[];
-  /** The documents of `docs` (by index) left empty because they were too large to compose. */
-  oversized: Map<number, OversizedDocument>;
+  /**
+   * Set when the parse stopped at a document past the limit: `docs` are the documents before it; neither it nor the
+   * text after it was parsed (the caller finds its end and parses the rest, see parse.ts).
+   */
+  oversized?: OversizedDocument;
 }
 
 export interface YamlStepsOptions {
@@ -39,22 +40,22 @@ export interface YamlStepsOptions {
   maxDocumentTokens?: number;
 }
 
-type CstToken = ReturnType<Parser['next']> extends Generator<infer T> ? T : never;
-
 /**
  * What `yaml`'s parseAllDocuments(source, PARSE_OPTIONS) returns (an empty array for an empty stream), in steps,
- * except for the documents past `maxDocumentTokens` (see MAX_DOCUMENT_TOKENS).
+ * up to the first document past `maxDocumentTokens` (see MAX_DOCUMENT_TOKENS).
  * It is yaml's own pipeline, driven by hand the way its Parser documents for a user-provided lexer: the lexer
  * reads the whole text (it is a generator, pulled a token at a time), the parser takes each token, and the
  * composer builds each document as the parser completes it; every `sliceTokens` tokens, this yields. A 200 KB
  * single-document file took ~110 ms in one synchronous piece, holding up every request meanwhile (completion
- * on any file); now the longest piece is the composition of the largest document (~40 % of its parse).
+ * on any file); now the longest pieces are the composition of a document and the parser's fix-up of a flow
+ * sequence, both bounded by the document's tokens.
  * (yaml's streaming input, `parse(chunk, incomplete)`, is not the same parse: a flow collection cut at a line
  * break loses the next line's indentation, so an unclosed `{` ended elsewhere.)
  *
- * A document's tokens are counted from the parser's previous top-level token to its own, so a document parsed on
- * its own (chunks.ts) counts one or two tokens more than inside its file (the next document's marker): the two
- * parses can disagree only on a document within two tokens of the limit.
+ * A document's tokens are counted from the parser's previous top-level token (the previous document, a comment
+ * between documents) on, so the same document parsed on its own (chunks.ts) or inside its file counts the same
+ * tokens but for the comments and marker lines before it: the two parses can disagree only on a document that
+ * close to the limit.
  *
  * Without a stack trace per problem: each YAMLError is an Error, and capturing its stack was over a quarter of
  * the parse of a broken file (12,000 problems in a 134 KB file, found by the fuzzer). Problems are reported by
@@ -67,30 +68,8 @@ export function* parseYamlDocumentsSteps(source: string, opts: YamlStepsOptions 
   const parser = new Parser();
   const composer = new Composer(PARSE_OPTIONS);
   const docs: Document.Parsed[] = [];
-  const oversized = new Map<number, OversizedDocument>();
-  let lexed = 0;
-  let lexedBefore = 0;
-  let documentTokens = 0;
-  let open: OversizedDocument | undefined;
-  const compose = (token: CstToken): void => {
-    if (open) {
-      open.end = token.offset;
-      open = undefined;
-    }
-    if (token.type === 'document') {
-      const tokens = lexed - lexedBefore;
-      if (tokens > maxTokens) {
-        open = { start: token.offset, end: source.length, tokens };
-        oversized.set(documentTokens, open);
-        // The document's marker and properties stay (the composer checks them against the directives); its
-        // content and trailing comments go.
-        token = { ...token, value: undefined, end: [] };
-      }
-      documentTokens++;
-    }
-    lexedBefore = lexed;
-    for (const doc of composer.next(token)) docs.push(doc as Document.Parsed);
-  };
+  let tokens = 0;
+  let start = 0;
   for (;;) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -98,12 +77,21 @@ export function* parseYamlDocumentsSteps(source: string, opts: YamlStepsOptions 
       for (let n = 0; n < sliceTokens; n++) {
         const lexeme = lexemes.next();
         if (lexeme.done) {
-          for (const token of parser.end()) compose(token);
+          for (const token of parser.end()) for (const doc of composer.next(token)) docs.push(doc as Document.Parsed);
           for (const doc of composer.end()) docs.push(doc as Document.Parsed);
-          return { docs, oversized };
+          return { docs };
         }
-        lexed++;
-        for (const token of parser.next(lexeme.value)) compose(token);
+        const at = parser.offset;
+        for (const token of parser.next(lexeme.value)) {
+          for (const doc of composer.next(token)) docs.push(doc as Document.Parsed);
+          // What came before is complete: the next top-level token starts with this one.
+          start = at;
+          tokens = 0;
+        }
+        if (++tokens > maxTokens) {
+          for (const doc of composer.end()) docs.push(doc as Document.Parsed);
+          return { docs, oversized: { start } };
+        }
       }
     } finally {
       Error.stackTraceLimit = limit;

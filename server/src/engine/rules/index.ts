@@ -27,7 +27,7 @@
  * can afford: the documents past the limit get only the apiVersion checks), flux/too-many-diagnostics (after
  * the first 1,000 diagnostics of a file, counting the omitted ones). Go/Helm template files get nothing.
  * Per document, from analyze.ts (information; the kind): flux/document-too-large (a document outside the fast
- * path's plain block YAML with more than 100,000 YAML tokens, not composed: only the apiVersion checks).
+ * path's plain block YAML with more than 60,000 YAML tokens, not composed: only the apiVersion checks).
  */
 import { apiGroup } from './api-group';
 import { apiVersion } from './api-version';
