@@ -202,6 +202,7 @@ export interface Page {
   locator(sel: string): Locator;
   screenshot(o: { path: string }): Promise<unknown>;
   keyboard: { press(k: string): Promise<void>; type(t: string, o?: { delay?: number }): Promise<void> };
+  mouse: { wheel(dx: number, dy: number): Promise<void> };
   setViewportSize(s: { width: number; height: number }): Promise<void>;
   waitForFunction(fn: string, arg?: unknown, o?: { timeout?: number; polling?: number }): Promise<unknown>;
 }

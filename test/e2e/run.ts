@@ -343,11 +343,21 @@ describe('Flux Workbench in code-server (e2e)', { timeout: 15 * 60_000 }, () => 
 
   scenario('the Flux view shows the cluster tree', async () => {
     await command('Flux: Focus on Cluster View');
-    const rows = await until('Kustomization "infrastructure" in the Flux tree', async () => {
-      const r = await fluxTreeRows();
-      return r.some((x) => /Kustomizations/.test(x)) && r.some((x) => /infrastructure/.test(x)) ? r : undefined;
+    let seen: string[] = [];
+    await until('Kustomization "infrastructure" in the Flux tree', async () => {
+      seen = await fluxTreeRows();
+      return seen.some((x) => /Kustomizations/.test(x)) && seen.some((x) => /infrastructure/.test(x));
     });
-    assert.ok(rows.some((r) => /Sources/.test(r)), rows.join(' | '));
+    // The tree is a virtual list: rows scrolled out of view are not in the page. CI once saw it scrolled down by four
+    // rows (Sources out of view) on a loaded machine, so the wheel brings its top back before Sources is looked for.
+    const rows = await until('the Sources group at the top of the Flux tree', async () => {
+      seen = await fluxTreeRows();
+      if (seen.some((x) => /Sources/.test(x))) return seen;
+      await page.locator('.monaco-list-row:has-text("Kustomizations")').first().hover();
+      await page.mouse.wheel(0, -5000);
+      return undefined;
+    }).catch((err: Error) => { throw new Error(`${err.message}; rows: ${seen.join(' | ')}`); });
+    assert.ok(rows.some((r) => /infrastructure/.test(r)), rows.join(' | '));
     const status = await page.locator('.statusbar-item:has-text("fake")').allInnerTexts();
     assert.ok(status.length > 0, 'no status-bar item for the context "fake"');
   });
