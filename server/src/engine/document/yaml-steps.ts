@@ -14,9 +14,10 @@ export const YAML_SLICE_TOKENS = 4096;
  * (0.2-0.5 µs a token on this machine, more under load), and the parser fixes up each flow sequence's items when it
  * closes. A 150,000-item flow sequence (600,000 tokens) took 320-350 ms in the language server in one piece, 80 ms
  * of it the parser's; a broken document composes at ~0.6 µs a token. At 60,000 tokens (about 8,500 lines of block
- * YAML, which has ~7 tokens a line in the corpus, or 15,000 flow items) both stay under ~40 ms. The parse stops at a document past the limit (see parseYamlDocumentsSteps); the callers read it from its
- * lines (parse.ts). The documents the fast path takes (fast-parse.ts: plain block YAML, nearly every real
- * manifest) never come here; what does is a document with a YAML error, flow collections, anchors or tags.
+ * YAML, which has ~7 tokens a line in the corpus, or 15,000 flow items) both stay under ~40 ms. The parse stops at
+ * a document past the limit (see parseYamlDocumentsSteps); the callers read it from its lines (parse.ts). The
+ * documents the fast path takes (fast-parse.ts: plain block YAML, nearly every real manifest) never come here;
+ * what does is a document with a YAML error, flow collections, anchors or tags.
  */
 export const MAX_DOCUMENT_TOKENS = 60_000;
 
