@@ -8,6 +8,7 @@ import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscod
 import type { FluxSettings } from './settings';
 import { SECTION } from './settings';
 import { loadDeferred } from './load-deferred';
+import { serverMallocEnv } from '../../server/src/lsp/malloc-env';
 
 export class LanguageClientController implements vscode.Disposable {
   private client?: LanguageClient;
@@ -31,9 +32,11 @@ export class LanguageClientController implements vscode.Disposable {
     if (this.client) return;
     const { LanguageClient, TransportKind } = loadDeferred();
     const module = this.extension.asAbsolutePath('dist/server.js');
+    // The library merges `env` over the extension host's environment (malloc-env.ts: memory after big files).
+    const env = serverMallocEnv(process.env);
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+      run: { module, transport: TransportKind.ipc, options: { env } },
+      debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],

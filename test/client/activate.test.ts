@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { extensionContext, setSetting, state, type TreeItem } from './fake-vscode';
 import { activate, deactivate } from '../../client/src/extension';
+import { serverMallocEnv } from '../../server/src/lsp/malloc-env';
 import type { ExplorerNode } from '../../server/src/cluster/explorer-model';
 import { type FakeApiServer, startApiServer } from '../fixture/apiserver';
 import { addGitRepository, addHelmRelease, addHelmRepository, addKustomization, seedFluxInstall } from '../fixture/seed';
@@ -78,7 +79,8 @@ test('activate registers every command and starts the language client over IPC w
   assert.deepEqual(lc.clientOptions.documentSelector, [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }]);
   assert.deepEqual(lc.clientOptions.initializationOptions, { targetFluxVersion: '2.8', schemaSource: 'auto', debounceMs: 50, diagnosticsScope: 'workspace' });
   assert.deepEqual(lc.clientOptions.synchronize, { configurationSection: 'fluxWorkbench' });
-  assert.deepEqual((lc.serverOptions as { run: unknown }).run, { module: '/ext/dist/server.js', transport: 1 });
+  // The server process gets the malloc tunables (malloc-env.ts) on top of the extension host's environment.
+  assert.deepEqual((lc.serverOptions as { run: unknown }).run, { module: '/ext/dist/server.js', transport: 1, options: { env: serverMallocEnv(process.env) } });
   // Nothing touched the cluster yet: the view was never opened.
   assert.equal(state.contextKeys.get('fluxWorkbench.clusterState'), 'none');
   assert.equal(state.statusItems[0]?.visible, false);

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { addKustomization } from '../fixture/seed';
 import { makeSopsFile, newAgeKey, secretDoc } from '../fixture/sops-files';
 import { ensureTools, launchBrowser, startEditor, startFixture, type Browser, type Editor, type Fixture, type Page } from './harness';
+import { SERVER_MALLOC_TUNABLES } from '../../server/src/lsp/malloc-env';
 
 const ARTIFACTS = process.env.FW_E2E_ARTIFACTS ?? path.join(__dirname, 'artifacts');
 const STEP_MS = 60_000;
@@ -181,6 +182,22 @@ async function fluxTreeRows(): Promise<string[]> {
   return (await page.locator('.pane-body .monaco-list-row, [id="workbench.view.extension.fluxWorkbench"] .monaco-list-row').allInnerTexts()).map(text);
 }
 
+/** The environments of the running language servers of this extension (found by their command line in /proc). */
+function serverProcesses(): string[][] {
+  const found: string[][] = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmd.some((a) => /flux-workbench[^/]*\/dist\/server\.js$/.test(a)) && cmd.includes('--node-ipc')) {
+        found.push(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'));
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
 const MISTAKES = 'apps/mistakes/mistakes.yaml';
 const EDITED = ['completion.yaml', 'enter.yaml', 'quickfix.yaml'];
 
@@ -243,6 +260,15 @@ describe('Flux Workbench in code-server (e2e)', { timeout: 15 * 60_000 }, () => 
     await page.locator('.activitybar .action-item [aria-label^="Flux"], .activitybar [aria-label^="Flux"]').first().waitFor({ state: 'visible' });
     const errors = await page.locator('.notification-toast:has(.codicon-error), .notification-toast:has(.codicon-notifications-error)').allInnerTexts();
     assert.deepEqual(errors, [], 'an error notification is shown');
+    // The language server process the editor started has the malloc tunables the client passes (malloc-env.ts).
+    const servers = serverProcesses();
+    assert.ok(servers.length > 0, 'no dist/server.js --node-ipc process found');
+    for (const environ of servers) {
+      for (const [name, value] of Object.entries(SERVER_MALLOC_TUNABLES)) {
+        const expected = process.env[name] ?? value;
+        assert.ok(environ.includes(`${name}=${expected}`), `${name}=${expected} not in the language server's environment`);
+      }
+    }
   });
 
   scenario('the Problems panel lists the mistakes of the file', async () => {

@@ -5,6 +5,7 @@
  */
 import { fork, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
+import { serverMallocEnv } from '../../server/src/lsp/malloc-env';
 
 export interface RpcMessage {
   jsonrpc: '2.0';
@@ -35,12 +36,14 @@ export class LspClient {
   constructor(args: string[] = [path.resolve(__dirname, '../../dist/cli.js'), 'lsp', '--stdio'], opts: { ipc?: boolean } = {}) {
     const nodeArgs = process.env.FW_SERVER_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? [];
     this.ipc = opts.ipc === true;
+    // The server runs with the environment the extension starts it with, so tests and the bench measure that.
+    const env = { ...process.env, ...serverMallocEnv(process.env) };
     if (this.ipc) {
       const [module, ...rest] = args;
-      this.proc = fork(module!, rest, { execArgv: nodeArgs, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] }) as ChildProcessWithoutNullStreams;
+      this.proc = fork(module!, rest, { execArgv: nodeArgs, env, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] }) as ChildProcessWithoutNullStreams;
       this.proc.on('message', (msg) => this.dispatch(msg as RpcMessage));
     } else {
-      this.proc = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.proc = spawn(process.execPath, [...nodeArgs, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
       this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     }
     this.proc.stderr.on('data', (chunk: Buffer) => { this.stderr += chunk.toString(); });

@@ -9,8 +9,9 @@
  * V8 runs before giving up on an allocation: memory-reducing, it releases the pooled pages) brings RSS back.
  * Node 20's gc() ignores that option, but there the pages a full collection freed are released by the next
  * one; so the last-resort collection runs, then two plain ones (measured on both: a dropped 170 MB graph gives
- * back all but ~5 MB; the three take 0.1–0.3 s on this loaded machine, while the server is idle). glibc's malloc is not the holder (MALLOC_ARENA_MAX=2 or a low mmap threshold changed nothing:
- * V8 maps its pages itself), so the client does not tune it.
+ * back all but ~5 MB; the three take 0.1–0.3 s on this loaded machine, while the server is idle). Those pages
+ * V8 maps itself, so malloc's settings do not change them; what V8's worker threads allocate through malloc
+ * is the other part, and the server's process gets malloc tunables for it (malloc-env.ts).
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
