@@ -94,9 +94,16 @@ describe('tolerance', () => {
 
   it('{{ }} inside values (a chart\'s own templating) does not stop the analysis of a normal file', () => {
     const hr = `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  interval: 30m\n  chartRef:\n    kind: OCIRepository\n    name: app\n  values:\n    host: "{{ .Release.Name }}.example.com"\n    plain: {{ .Values.x }}\n`;
-    assert.deepEqual(analyze(hr), []);
+    // Quoted, a template is a string. Unquoted, `{{ .Values.x }}` is a YAML map whose key is a map, which
+    // Kubernetes rejects ("invalid map key"): an error on the expression, not a skipped document.
+    const d = analyze(hr);
+    assert.deepEqual(codes(d), ['flux/collection-key']);
+    assert.deepEqual(d[0]!.range, rangeOf(hr, '{{ .Values.x }}'));
+    assert.match(d[0]!.message, /^HelmRelease app: template syntax outside quotes .*invalid map key.*quote it/);
     // The file is still judged: a typo elsewhere is reported.
-    assert.deepEqual(codes(analyze(hr.replace('interval: 30m', 'interval: 30 minutes'))), ['flux/schema-pattern']);
+    assert.deepEqual(codes(analyze(hr.replace('interval: 30m', 'interval: 30 minutes'))), ['flux/collection-key', 'flux/schema-pattern']);
+    const quoted = hr.replace('{{ .Values.x }}', '"{{ .Values.x }}"');
+    assert.deepEqual(analyze(quoted), []);
   });
 
   it('SOPS documents: ENC[...] values are never flagged, the sops block is not a field', () => {

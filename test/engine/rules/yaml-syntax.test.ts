@@ -49,3 +49,25 @@ describe('flux/duplicate-key', () => {
     assert.deepEqual(codes(analyze(text)), []);
   });
 });
+
+describe('flux/collection-key', () => {
+  it('reports a key that is a list or a map, on the key, with what Kubernetes does and the fix', () => {
+    const list = `${GIT_REPO}  ? [a, b]\n  : c\n`;
+    const d = one(analyze(list), 'flux/collection-key');
+    assert.equal(d.severity, 'error');
+    assert.deepEqual(d.range, rangeOf(list, '[a, b]'));
+    assert.match(d.message, /^GitRepository flux-system\/podinfo: this map key is a list: Kubernetes reads a manifest as JSON.*"error converting YAML to JSON: yaml: invalid map key".*make the key a plain string/);
+    const map = `${GIT_REPO}  ? {x: 1}\n  : c\n`;
+    const m = one(analyze(map), 'flux/collection-key');
+    assert.deepEqual(m.range, rangeOf(map, '{x: 1}'));
+    assert.match(m.message, /this map key is a map:/);
+    // The key's text is not read as a field name, and the document is judged as usual (required fields too).
+    assert.deepEqual(codes(analyze(map)), ['flux/collection-key']);
+    assert.deepEqual(codes(analyze(map.replace('  url: https://github.com/stefanprodan/podinfo\n', ''))).sort(), ['flux/collection-key', 'flux/missing-required']);
+  });
+
+  it('is silent on keys that are scalars, quoted or not, and on a merge key', () => {
+    const text = `${GIT_REPO}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  "[a, b]": x\n  '{x: 1}': y\n  1: z\n`;
+    assert.deepEqual(codes(analyze(text)).filter((c) => c === 'flux/collection-key'), []);
+  });
+});

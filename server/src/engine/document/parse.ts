@@ -3,7 +3,7 @@
  * the GVK read from each document's apiVersion and kind (never from the file name), and a
  * per-(uri, version) cache.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { findKind, isFluxGroup, splitApiVersion, type FluxKindInfo } from '../kinds';
 import type { FluxDiagnostic, Range } from '../types';
 import { documentStarts, parseChunks, shiftTree, type ChunkCache } from './chunks';
@@ -126,7 +126,7 @@ export function isChartTemplate(text: string, uri: string | undefined): boolean 
 export function templateDocument(file: ParsedFile, doc: FluxDocument): boolean {
   if (doc.partial) return false;
   for (const e of doc.errors) {
-    if (e.code === 'DUPLICATE_KEY') continue;
+    if (!isSyntaxError(e)) continue;
     const line = file.lineIndex.positionAt(e.start).line;
     for (let l = Math.max(0, line - 1); l <= line; l++) if (file.lineIndex.lineText(l).includes('{{')) return true;
   }
@@ -144,12 +144,73 @@ function metadataField(map: YAMLMap, key: string): string | undefined {
   return isMap(meta) ? scalarString(meta, key) : undefined;
 }
 
+/** The problem code of a map key that is a map or a list (see keyProblems). */
+export const COLLECTION_KEY = 'COLLECTION_KEY';
+
+/** What a map key that is a map or a list becomes in a document's plain value (see plainValue). */
+export const COLLECTION_KEY_STANDIN = '[collection key]';
+
+/**
+ * Whether a problem is a syntax error: the parser's, after which parts of the document may be missing or keys may
+ * have landed in the wrong map. A repeated key and a collection key are not: the structure is as written.
+ */
+export function isSyntaxError(p: YamlProblem): boolean {
+  return p.code !== 'DUPLICATE_KEY' && p.code !== COLLECTION_KEY;
+}
+
+/** Whether the document has syntax errors (see isSyntaxError). */
+export function hasSyntaxErrors(doc: Pick<FluxDocument, 'errors'>): boolean {
+  return doc.errors.some(isSyntaxError);
+}
+
+/**
+ * The document's plain value, as yaml's toJS gives it, except that a key that is a map or a list becomes the
+ * string '[collection key]'. yaml makes such a key a string by stringifying the collection as YAML, each time
+ * the map holding it is converted, and the collection's own keys again inside that: cubic in the nesting of
+ * error-recovered flow maps (a `{{` line over 300 block lines: 0.26 s; the fuzzer's 9 KB file: 2.9-3.9 s in
+ * the language server, in one piece). Kubernetes rejects such a key (flux/collection-key), so its text does not
+ * matter. The keys are swapped in place for the conversion and put back after it (it is synchronous); an
+ * anchor on such a key moves to its stand-in, so that an alias of it resolves. `mayHaveCollectionKeys: false`
+ * (known from keyProblems) skips the walk that finds them.
+ */
+export function plainValue(
+  doc: Pick<Document.Parsed, 'contents' | 'toJS'>, opts: { maxAliasCount: number; mayHaveCollectionKeys?: boolean },
+): unknown {
+  const { maxAliasCount } = opts;
+  if (opts.mayHaveCollectionKeys === false) return doc.toJS({ maxAliasCount });
+  const swapped: Array<{ pair: Pair; key: unknown }> = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isMap(n)) {
+      for (const p of n.items) {
+        const k = p.key;
+        if (isCollection(k)) {
+          swapped.push({ pair: p, key: k });
+          const placeholder = new Scalar(COLLECTION_KEY_STANDIN);
+          if (k.anchor) placeholder.anchor = k.anchor;
+          p.key = placeholder;
+        }
+        if (p.value && typeof p.value === 'object') stack.push(p.value);
+      }
+    } else if (isSeq(n)) {
+      for (const it of n.items) if (it && typeof it === 'object') stack.push(it);
+    }
+  }
+  try {
+    return doc.toJS({ maxAliasCount });
+  } finally {
+    for (let i = swapped.length - 1; i >= 0; i--) swapped[i]!.pair.key = swapped[i]!.key;
+  }
+}
+
 /**
  * Duplicate scalar keys of every map, in linear time (the parser's own `uniqueKeys` check compares each key
  * with all earlier ones, which takes seconds on a map with 100,000 keys). Keys are equal when their values
- * are (`a` and `"a"` are, `1` and `"1"` are not); the `<<` merge key may repeat.
+ * are (`a` and `"a"` are, `1` and `"1"` are not); the `<<` merge key may repeat. Also the keys that are maps
+ * or lists (COLLECTION_KEY): Kubernetes reads a manifest as JSON, whose keys are strings, and rejects them.
  */
-function duplicateKeys(root: Node | null, errors: YamlProblem[]): void {
+function keyProblems(root: Node | null, errors: YamlProblem[]): void {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const n = stack.pop();
@@ -168,6 +229,9 @@ function duplicateKeys(root: Node | null, errors: YamlProblem[]): void {
             seen.add(id);
           }
         } else if (k && typeof k === 'object') {
+          if (isCollection(k) && k.range) {
+            errors.push({ start: k.range[0], end: Math.max(k.range[1], k.range[0] + 1), code: COLLECTION_KEY, message: 'A map key is a map or a list' });
+          }
           stack.push(k);
         }
         if (p.value && typeof p.value === 'object') stack.push(p.value);
@@ -224,7 +288,7 @@ class ParsedDocument implements FluxDocument {
     if (!this.shared.memo) {
       try {
         const fast = fastValue(this.yaml);
-        this.shared.memo = { v: fast ? fast.value : this.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), bomb: false };
+        this.shared.memo = { v: fast ? fast.value : plainValue(this.yaml, { maxAliasCount: MAX_ALIAS_COUNT, mayHaveCollectionKeys: this.errors.some((e) => e.code === COLLECTION_KEY) }), bomb: false };
       } catch (err) {
         this.shared.memo = { v: undefined, bomb: /excessive alias/i.test(err instanceof Error ? err.message : '') };
       }
@@ -295,7 +359,7 @@ export function documentProblems(doc: Document.Parsed, anchors = true): YamlProb
   const errors: YamlProblem[] = doc.errors.map((e) => ({
     start: e.pos[0], end: Math.max(e.pos[1], e.pos[0] + 1), code: e.code, message: e.message.split('\n')[0]!,
   }));
-  duplicateKeys(doc.contents as Node | null, errors);
+  keyProblems(doc.contents as Node | null, errors);
   if (anchors) recursiveAlias(doc.contents as Node | null, errors);
   if (errors.length > 1) errors.sort((a, b) => a.start - b.start);
   return errors;

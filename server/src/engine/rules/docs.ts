@@ -18,6 +18,7 @@ const H = 'https://fluxcd.io/flux/components/helm/helmreleases/';
 export const RULE_DOCS: Readonly<Record<string, RuleDoc>> = {
   'flux/yaml-syntax': { summary: 'YAML syntax error', severity: 'error' },
   'flux/duplicate-key': { summary: 'A mapping key is repeated', severity: 'error' },
+  'flux/collection-key': { summary: 'A mapping key is a map or a list, which Kubernetes cannot read', severity: 'error' },
   'flux/unknown-api-version': { summary: 'Not an API version of that Flux group', severity: 'error' },
   'flux/unknown-kind': { summary: 'Not a kind of that Flux group', severity: 'error' },
   'flux/deprecated-api-version': { summary: 'API version deprecated at the target Flux version', severity: 'warning' },

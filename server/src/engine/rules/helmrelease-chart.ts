@@ -3,6 +3,7 @@
  * from a HelmRepository, GitRepository or Bucket) and spec.chartRef (an OCIRepository, HelmChart or
  * ExternalArtifact).
  */
+import { hasSyntaxErrors } from '../document';
 import type { FluxDiagnostic } from '../types';
 import { isRecord, type RuleContext } from './context';
 
@@ -20,7 +21,7 @@ export function helmReleaseChart(ctx: RuleContext): FluxDiagnostic[] {
   if (!hasChart && !hasRef) {
     // When the schema itself requires spec.chart (older API versions), the schema check already reports it.
     if (ctx.schema?.properties?.spec?.required?.includes('chart')) return [];
-    if (ctx.isPatch() || doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return [];
+    if (ctx.isPatch() || hasSyntaxErrors(doc)) return [];
     return [ctx.diag('flux/helmrelease-chart', 'error', ctx.rangeOf(['spec'], 'key'),
       'neither spec.chart nor spec.chartRef is set; add spec.chartRef (an OCIRepository or HelmChart) or spec.chart.spec (chart and sourceRef)')];
   }

@@ -2,7 +2,8 @@
  * The rules, in the order they run. Each is `(ctx) => FluxDiagnostic[]` over one document.
  *
  * Stable codes (severity; range) — `data.suggestion`, when set, replaces the text of the range:
- * - flux/yaml-syntax (error; the parser's position), flux/duplicate-key (error; the repeated key)
+ * - flux/yaml-syntax (error; the parser's position), flux/duplicate-key (error; the repeated key),
+ *   flux/collection-key (error; a key that is a map or a list)
  * - flux/unknown-api-version (error; apiVersion value, suggestion), flux/unknown-kind (error; kind value,
  *   or apiVersion value when the kind belongs to another Flux group), flux/deprecated-api-version (warning;
  *   apiVersion value, suggestion), flux/removed-api-version (error; apiVersion value, suggestion)

@@ -8,7 +8,7 @@
  * missing required fields (the `kind` key when the parent is the object itself).
  */
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Node } from 'yaml';
-import { findPath } from '../document';
+import { COLLECTION_KEY_STANDIN, findPath, hasSyntaxErrors } from '../document';
 import { validateValue, type SchemaErrorKeyword } from '../schema/validate';
 import type { FluxDiagnostic, Severity } from '../types';
 import { isRecord, type RuleContext } from './context';
@@ -46,14 +46,15 @@ export function schema(ctx: RuleContext): FluxDiagnostic[] {
     value = rest;
   }
   // While the document has syntax errors, parts of it may be missing: do not claim required fields are.
-  const broken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+  const broken = hasSyntaxErrors(doc);
   const out: FluxDiagnostic[] = [];
   for (const e of validateValue(ctx.schema, value, { partial: ctx.isPatch(), quoted: (path) => quotedAt(ctx, path) })) {
     const code = CODES[e.keyword];
     // A value under a custom tag (`!env_var X`) is resolved by some tool before Flux sees it: not judged.
     if (underCustomTag(ctx, e.path)) continue;
-    // `=` is YAML 1.1's value key, seen in the wild; it is not a typo of a field.
-    if (e.keyword === 'unknown-field' && e.path[e.path.length - 1] === '=') continue;
+    // `=` is YAML 1.1's value key, seen in the wild; it is not a typo of a field. A key that is a map or a list
+    // is flux/collection-key's.
+    if (e.keyword === 'unknown-field' && (e.path[e.path.length - 1] === '=' || e.path[e.path.length - 1] === COLLECTION_KEY_STANDIN)) continue;
     // While the document has syntax errors, keys may have landed in the wrong map: unknown fields are noise.
     if (e.keyword === 'unknown-field' && broken) continue;
     if (e.keyword === 'required') {

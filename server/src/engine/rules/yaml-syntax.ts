@@ -1,10 +1,11 @@
 /**
- * flux/yaml-syntax and flux/duplicate-key: the parser's errors of one document. Reported for every YAML
+ * flux/yaml-syntax, flux/duplicate-key and flux/collection-key: the parser's errors of one document, and its keys
+ * that are repeated or that are maps or lists. Reported for every YAML
  * document (Flux or not), except in Go/Helm template files, which the analysis skips as a whole.
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
 import type { FluxDiagnostic } from '../types';
-import type { FluxDocument } from '../document';
+import { COLLECTION_KEY, type FluxDocument } from '../document';
 import type { RuleContext } from './context';
 
 /** Every scalar map key of the document by its start offset (built once, only when there are duplicate keys). */
@@ -47,6 +48,19 @@ export function yamlSyntax(ctx: RuleContext): FluxDiagnostic[] {
         range: file.lineIndex.range(start, end), severity: 'error', code: 'flux/duplicate-key',
         message: `${prefix}duplicate key ${name}: a key may appear only once in a map; remove or rename one of them`,
       });
+    } else if (e.code === COLLECTION_KEY) {
+      const keyText = file.text.slice(e.start, e.end);
+      let { start, end } = e;
+      const consequence = 'Kubernetes reads a manifest as JSON, where every key is a string, and rejects the document '
+        + '("error converting YAML to JSON: yaml: invalid map key")';
+      // Unquoted template syntax, `{{ .Values.x }}`, is a flow map whose key is a flow map (`{ .Values.x }`).
+      const template = file.lineIndex.lineText(file.lineIndex.positionAt(e.start).line).includes('{{');
+      // The range is the whole `{{ ... }}` then.
+      if (template && file.text[start - 1] === '{' && file.text[end] === '}') { start--; end++; }
+      const message = template
+        ? `template syntax outside quotes is a YAML map whose key is a map: ${consequence}; quote it ("{{ ... }}") or move it into a block scalar`
+        : `this map key is a ${keyText.trimStart().replace(/^\?\s*/, '').startsWith('[') ? 'list' : 'map'}: ${consequence}; make the key a plain string, or quote it`;
+      out.push({ range: file.lineIndex.range(start, end), severity: 'error', code: 'flux/collection-key', message: `${prefix}${message}` });
     } else {
       out.push({
         range: file.lineIndex.range(e.start, e.end), severity: 'error', code: 'flux/yaml-syntax',

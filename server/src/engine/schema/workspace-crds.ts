@@ -7,6 +7,7 @@
  * Pure: it reads no disk; the adapters pass the texts (the LSP's workspace scan, the CLI's files).
  */
 import { parseAllDocuments } from 'yaml';
+import { plainValue } from '../document/parse';
 import { FLUX_GROUPS } from '../kinds';
 import { kindSchemasFromCrd, type WorkspaceSchemaSet } from './registry';
 import type { KindSchema } from './types';
@@ -37,7 +38,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function docsOf(text: string): unknown[] {
   try {
     return parseAllDocuments(text, { prettyErrors: false, logLevel: 'silent', strict: false, uniqueKeys: false })
-      .map((d) => ('errors' in d && d.errors.length > 0 ? undefined : d.toJS({ maxAliasCount: 100 })));
+      .map((d) => ('errors' in d && d.errors.length > 0 ? undefined : plainValue(d, { maxAliasCount: 100 })));
   } catch {
     return [];
   }

@@ -10,7 +10,7 @@
  * its new offset and line, so an edit re-extracts the edited document only.
  */
 import { isMap, isScalar, isSeq, Scalar, type Node, type Pair } from 'yaml';
-import { drain, type FluxDocument, type LineIndex, type ParsedFile } from '../document';
+import { drain, hasSyntaxErrors, type FluxDocument, type LineIndex, type ParsedFile } from '../document';
 import { findReferences, type ObjectReference } from '../index/references';
 import { MAX_DEPTH } from '../document/nodes';
 import { lineAt } from '../document/line-index';
@@ -457,7 +457,7 @@ function compactValue(value: Record<string, unknown>): Record<string, unknown> {
 
 /** The facts of one document (its offsets and ranges as in `file`). */
 function docFacts(file: ParsedFile, doc: FluxDocument): DocFacts {
-  const broken = doc.errors.some((e) => e.code !== 'DUPLICATE_KEY');
+  const broken = hasSyntaxErrors(doc);
   const d: DocFacts = {
     index: doc.index, isFlux: doc.isFlux, knownKind: doc.kindInfo !== undefined, labels: {}, annotations: {},
     start: doc.startOffset, end: doc.endOffset, refs: [], spans: new Map(), vars: [], sops: false, broken,

@@ -11,6 +11,7 @@
  *   the paths of JSON6902 `add`/`replace`/`copy`/`move` operations (with the leaves of the value added).
  */
 import { parseAllDocuments } from 'yaml';
+import { plainValue } from '../document/parse';
 import type { PatchTarget } from './facts';
 import { splitApiVersion } from '../kinds';
 import { isRecord } from '../rules/context';
@@ -157,9 +158,9 @@ export function parsePatchText(text: string, target: PatchTarget | undefined): P
   if (hit) return hit;
   const out: ParsedPatch[] = [];
   try {
-    for (const doc of parseAllDocuments(text, { logLevel: 'silent', strict: false, uniqueKeys: false }) as unknown as Array<{ errors: unknown[]; toJS(o: object): unknown }>) {
+    for (const doc of parseAllDocuments(text, { logLevel: 'silent', strict: false, uniqueKeys: false })) {
       if (doc.errors.length > 0) continue;
-      const v = doc.toJS({ maxAliasCount: 100 });
+      const v = plainValue(doc, { maxAliasCount: 100 });
       out.push(...patchesOfValue(v, target));
     }
   } catch {
