@@ -5,13 +5,14 @@
  * changed (full or incremental didChange, with invalid ranges too) under one of a pool of URIs (odd ones
  * included), followed by completion / hover / documentSymbol / definition requests at random positions (past
  * the end, negative, huge). Asserted: the server never crashes, never answers with an error, never logs an
- * error, answers every request within 200 ms (files under 1 MB) or 2 s (any file), publishes diagnostics whose
+ * error, answers every request within 200 ms (files under 1 MB) or 2 s (any file), also a probe request sent
+ * every 50 ms while a file is analysed (the analysis must never hold up the editor), publishes diagnostics whose
  * ranges lie inside the document, and its RSS stays bounded under open/close churn.
  *
  * Failures reproducible in-process (ranges, exceptions) are minimized (lines removed while the failure stays)
  * and saved under test/fuzz/regressions/, which test/engine/fuzz-regressions.test.ts replays. With
- * FW_FUZZ_TRACE=FILE every input (uri, version, text, and an incremental change as sent) is appended to FILE as a
- * JSON line, to replay a failure. Failures that need the server's state across inputs (a sequence of changes)
+ * FW_FUZZ_TRACE=FILE every input (uri, version, text, and an incremental change as sent), every request (method,
+ * params, time taken) and every close is appended to FILE as a JSON line, to replay a failure. Failures that need the server's state across inputs (a sequence of changes)
  * are saved by hand under test/fuzz/regressions/lsp/ and replayed over stdio by test/lsp/fuzz.test.ts.
  * FW_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' writes a CPU profile of the server (see lsp-client.ts).
  */
@@ -116,6 +117,9 @@ export function minimize(text: string, fails: (t: string) => boolean): string {
   return ls.join('\n');
 }
 
+/** A file never opened: the probe's hover on it measures only how long the server takes to get to it. */
+const PROBE_URI = 'file:///fuzz/probe-never-opened.yaml';
+
 const ODD_URIS = ['file://host/share/x.yaml', 'file:///tmp/a%ZZb.yaml', 'untitled:Untitled-1', 'file:///C:/Users/x/y.yaml', 'vscode-remote://ssh/x.yaml', 'file:///tmp/sp%20ace.yaml'];
 
 function position(r: Rand, doc: TextDocument): { line: number; character: number } {
@@ -153,6 +157,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
   let rssStart = NaN;
   let rssEnd = NaN;
   const pool = Array.from({ length: 40 }, (_, i) => `file:///fuzz/f${i}.yaml`);
+  /** The open documents' sizes in bytes. */
+  const sizes = new Map<string, number>();
 
   const fail = (cls: string, detail: string, mutations: string[], input: number, doc: TextDocument): void => {
     failures.push({ class: cls, detail, mutations, input, text: doc.getText(), uri: doc.uri });
@@ -163,6 +169,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     client = new LspClient();
     await client.initialize({ debounceMs: 0 });
     open.clear();
+    sizes.clear();
   };
 
   for (let i = 0; i < opts.count; i++) {
@@ -234,6 +241,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       }
       requests++;
       const ms = performance.now() - t0;
+      if (process.env.FW_FUZZ_TRACE) fs.appendFileSync(process.env.FW_FUZZ_TRACE, `${JSON.stringify({ i, how: 'request', method, params, ms: Math.round(ms) })}\n`);
       if (ms > limit) fail('slow-request', `${method} took ${ms.toFixed(0)} ms (limit ${limit} ms, file ${(size / 1024).toFixed(0)} KB)`, mutations, i, doc);
       const ranges: Array<Range | undefined> = [];
       if (Array.isArray(result)) {
@@ -250,7 +258,33 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     }
     if (client.proc.exitCode !== null) continue;
 
-    // ---- the diagnostics of this version
+    // ---- the diagnostics of this version, while a probe checks that the server keeps answering: a hover on a file
+    // that is not open, every 50 ms. (The requests above are answered early in the analysis; a long piece of it
+    // after them held up every request of the editor without this.) The limit is 2 s while a file of 1 MB or more is open.
+    sizes.set(uri, size);
+    const probeLimit = [...sizes.values()].some((n) => n >= MB) ? limitAny : limitSmall;
+    let waiting = true;
+    let stopSleep = (): void => {};
+    const stopped = new Promise<void>((res) => { stopSleep = res; });
+    const probing = (async () => {
+      while (waiting && client.proc.exitCode === null) {
+        const t0 = performance.now();
+        try {
+          await client.request('textDocument/hover', { textDocument: { uri: PROBE_URI }, position: { line: 0, character: 0 } }, Math.max(30000, probeLimit * 10));
+        } catch {
+          return; // the server exited (reported below) or timed out (the wait below reports the diagnostics)
+        }
+        requests++;
+        const ms = performance.now() - t0;
+        if (ms > probeLimit) {
+          fail('slow-request', `a hover on another file took ${ms.toFixed(0)} ms while this one (${(size / 1024).toFixed(0)} KB) was analysed (limit ${probeLimit} ms)`, mutations, i, doc!);
+          return;
+        }
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([stopped, new Promise((res) => { timer = setTimeout(res, 50); })]);
+        clearTimeout(timer);
+      }
+    })();
     try {
       const published = await diagnostics;
       const bad = published.diagnostics.find((d) => !rangeInside(doc!, d.range));
@@ -258,6 +292,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
     } catch {
       if (open.get(uri) === doc) fail('no-diagnostics', `no diagnostics published for version ${doc.version} (${(size / 1024).toFixed(0)} KB)`, mutations, i, doc);
     }
+    waiting = false;
+    stopSleep();
+    await probing;
 
     // ---- logged errors (stack traces) since the last input
     const logs = client.notifications.slice(logSeen);
@@ -271,6 +308,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       const victim = [...open.keys()][Math.floor(r() * open.size)]!;
       client.notify('textDocument/didClose', { textDocument: { uri: victim } });
       open.delete(victim);
+      sizes.delete(victim);
+      if (process.env.FW_FUZZ_TRACE) fs.appendFileSync(process.env.FW_FUZZ_TRACE, `${JSON.stringify({ i, uri: victim, how: 'close' })}\n`);
     }
     if (i === Math.min(200, opts.count >> 2)) rssStart = rssMb(client.proc.pid!);
     if (i % 250 === 249) log(`${i + 1} inputs, ${failures.length} failures, RSS ${rssMb(client.proc.pid!).toFixed(0)} MB`);
