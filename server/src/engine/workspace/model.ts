@@ -271,7 +271,7 @@ export class WorkspaceModel {
   /**
    * graph() in steps, for the language server, when the workspace has more than STEPPED_DERIVE_DOCUMENTS
    * documents (deriving 7,000 documents takes ~100 ms, 28,000 355-600 ms in one piece); smaller workspaces are
-   * derived in one piece. When the inputs change while it is suspended, the derivation starts again from the new
+   * derived in one piece (see STEPPED_DERIVE_DOCUMENTS). When the inputs change while it is suspended, the derivation starts again from the new
    * inputs; when graph() derived them meanwhile, that graph is the result.
    */
   *graphSteps(steppedFrom = STEPPED_DERIVE_DOCUMENTS): Generator<void, Derived> {
@@ -398,14 +398,15 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
 /** Units of derive's work (documents, builds, instances) between two yields of deriveSteps. */
 const DERIVE_SLICE = 256;
 /**
- * Workspaces with more documents are derived in steps by graphSteps, smaller ones in one piece (~100 ms at 7,000
- * documents). A derive in steps keeps its working data alive across turns of the event loop, which costs RSS: in
- * the bench, with a 7 MB file of 22,700 documents opened in a fleet of 7,000 (so derived in steps), the server's
- * RSS after the file closed ended at 155-167 MB where it ended at 143-147 MB with every derive in one piece, with
- * the same heap. Past this size the pieces are what keeps requests answered (28,000 documents: 355-600 ms in one
- * piece).
+ * Workspaces with more documents are derived in steps by graphSteps, smaller ones in one piece (at most ~35 ms).
+ * In one piece, 7,000 documents took ~100 ms and 28,000 355-600 ms; the fuzzer's workspace of ~3,600 (one file of
+ * 2,980 documents among 40 open files) took 110 ms on every edit of any file, and with the rest of an analysis a
+ * hover on another file waited 222 ms. The threshold was 10,000 while a derive in steps cost RSS (the bench's 7 MB
+ * file opened and closed in a fleet of 7,000: 155-167 MB after, against 143-147 MB in one piece); with the server's
+ * malloc tunables (lsp/malloc-env.ts) the two measured the same (bench, threshold 2,000: 117 -> 123 and 123 -> 123 MB;
+ * 10,000: 118 -> 118), and the edit -> diagnostics p95 too (10.6-11.9 ms against 12.0).
  */
-export const STEPPED_DERIVE_DOCUMENTS = 10_000;
+export const STEPPED_DERIVE_DOCUMENTS = 1_000;
 
 function* deriveSteps(model: WorkspaceModel, revision: number): Generator<void, Derived> {
   const byDoc = new Map<string, Instance[]>();
