@@ -61,6 +61,9 @@ describe('flux/collection-key', () => {
     const m = one(analyze(map), 'flux/collection-key');
     assert.deepEqual(m.range, rangeOf(map, '{x: 1}'));
     assert.match(m.message, /this map key is a map:/);
+    // A block list as the key is a list too.
+    const block = `${GIT_REPO}  ? - a\n    - b\n  : c\n`;
+    assert.match(one(analyze(block), 'flux/collection-key').message, /this map key is a list:/);
     // The key's text is not read as a field name, and the document is judged as usual (required fields too).
     assert.deepEqual(codes(analyze(map)), ['flux/collection-key']);
     assert.deepEqual(codes(analyze(map.replace('  url: https://github.com/stefanprodan/podinfo\n', ''))).sort(), ['flux/collection-key', 'flux/missing-required']);

@@ -49,7 +49,6 @@ export function yamlSyntax(ctx: RuleContext): FluxDiagnostic[] {
         message: `${prefix}duplicate key ${name}: a key may appear only once in a map; remove or rename one of them`,
       });
     } else if (e.code === COLLECTION_KEY) {
-      const keyText = file.text.slice(e.start, e.end);
       let { start, end } = e;
       const consequence = 'Kubernetes reads a manifest as JSON, where every key is a string, and rejects the document '
         + '("error converting YAML to JSON: yaml: invalid map key")';
@@ -59,7 +58,7 @@ export function yamlSyntax(ctx: RuleContext): FluxDiagnostic[] {
       if (template && file.text[start - 1] === '{' && file.text[end] === '}') { start--; end++; }
       const message = template
         ? `template syntax outside quotes is a YAML map whose key is a map: ${consequence}; quote it ("{{ ... }}") or move it into a block scalar`
-        : `this map key is a ${keyText.trimStart().replace(/^\?\s*/, '').startsWith('[') ? 'list' : 'map'}: ${consequence}; make the key a plain string, or quote it`;
+        : `this map key is a ${isListStart(file.text, e.start) ? 'list' : 'map'}: ${consequence}; make the key a plain string, or quote it`;
       out.push({ range: file.lineIndex.range(start, end), severity: 'error', code: 'flux/collection-key', message: `${prefix}${message}` });
     } else {
       out.push({
@@ -83,6 +82,12 @@ export function yamlSyntax(ctx: RuleContext): FluxDiagnostic[] {
     });
   }
   return out;
+}
+
+/** Whether the collection whose node starts at `start` is a list: a flow `[`, or a block `- ` entry. */
+function isListStart(text: string, start: number): boolean {
+  const c = text[start];
+  return c === '[' || (c === '-' && /\s/.test(text[start + 1] ?? ' '));
 }
 
 /** Whether text[start, end) has a `*` (bounded: an unbounded indexOf per document is quadratic in a many-document file). */
