@@ -12,8 +12,8 @@
  * Failures reproducible in-process (ranges, exceptions) are minimized (lines removed while the failure stays)
  * and saved under test/fuzz/regressions/, which test/engine/fuzz-regressions.test.ts replays. With
  * FW_FUZZ_TRACE=FILE every input (uri, version, text, and an incremental change as sent), every request (method,
- * params, time taken) and every close is appended to FILE as a JSON line, to replay a failure. Failures that need the server's state across inputs (a sequence of changes)
- * are saved by hand under test/fuzz/regressions/lsp/ and replayed over stdio by test/lsp/fuzz.test.ts.
+ * params, time taken) and every close is appended to FILE as a JSON line, to replay a failure. Failures that need
+ * the server's state across inputs (a sequence of changes) are saved by hand under test/fuzz/regressions/lsp/ and replayed over stdio by test/lsp/fuzz.test.ts.
  * FW_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' writes a CPU profile of the server (see lsp-client.ts).
  */
 import * as crypto from 'node:crypto';
@@ -117,6 +117,12 @@ export function minimize(text: string, fails: (t: string) => boolean): string {
   return ls.join('\n');
 }
 
+/** Appends one event to FW_FUZZ_TRACE's file, when it is set (see the header). */
+function trace(event: Record<string, unknown>): void {
+  const file = process.env.FW_FUZZ_TRACE;
+  if (file) fs.appendFileSync(file, `${JSON.stringify(event)}\n`);
+}
+
 /** A file never opened: the probe's hover on it measures only how long the server takes to get to it. */
 const PROBE_URI = 'file:///fuzz/probe-never-opened.yaml';
 
@@ -214,7 +220,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
     }
     open.set(uri, doc);
-    if (process.env.FW_FUZZ_TRACE) fs.appendFileSync(process.env.FW_FUZZ_TRACE, `${JSON.stringify({ i, uri, how, version: doc.version, text: doc.getText(), ...(sent ? { change: sent } : {}) })}\n`);
+    trace({ i, uri, how, version: doc.version, text: doc.getText(), ...(sent ? { change: sent } : {}) });
     const size = Buffer.byteLength(doc.getText());
     const limit = size < MB ? limitSmall : limitAny;
     const diagnostics = client.waitForDiagnostics(uri, doc.version, size < MB ? 20000 : 120000);
@@ -241,7 +247,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       }
       requests++;
       const ms = performance.now() - t0;
-      if (process.env.FW_FUZZ_TRACE) fs.appendFileSync(process.env.FW_FUZZ_TRACE, `${JSON.stringify({ i, how: 'request', method, params, ms: Math.round(ms) })}\n`);
+      trace({ i, how: 'request', method, params, ms: Math.round(ms) });
       if (ms > limit) fail('slow-request', `${method} took ${ms.toFixed(0)} ms (limit ${limit} ms, file ${(size / 1024).toFixed(0)} KB)`, mutations, i, doc);
       const ranges: Array<Range | undefined> = [];
       if (Array.isArray(result)) {
@@ -260,7 +266,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
 
     // ---- the diagnostics of this version, while a probe checks that the server keeps answering: a hover on a file
     // that is not open, every 50 ms. (The requests above are answered early in the analysis; a long piece of it
-    // after them held up every request of the editor without this.) The limit is 2 s while a file of 1 MB or more is open.
+    // after them held up every request of the editor without this.) The limit is 2 s while a file of 1 MB or more
+    // is open.
     sizes.set(uri, size);
     const probeLimit = [...sizes.values()].some((n) => n >= MB) ? limitAny : limitSmall;
     let waiting = true;
@@ -309,7 +316,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
       client.notify('textDocument/didClose', { textDocument: { uri: victim } });
       open.delete(victim);
       sizes.delete(victim);
-      if (process.env.FW_FUZZ_TRACE) fs.appendFileSync(process.env.FW_FUZZ_TRACE, `${JSON.stringify({ i, uri: victim, how: 'close' })}\n`);
+      trace({ i, uri: victim, how: 'close' });
     }
     if (i === Math.min(200, opts.count >> 2)) rssStart = rssMb(client.proc.pid!);
     if (i % 250 === 249) log(`${i + 1} inputs, ${failures.length} failures, RSS ${rssMb(client.proc.pid!).toFixed(0)} MB`);

@@ -271,8 +271,8 @@ export class WorkspaceModel {
   /**
    * graph() in steps, for the language server, when the workspace has more than STEPPED_DERIVE_DOCUMENTS
    * documents (deriving 7,000 documents takes ~100 ms, 28,000 355-600 ms in one piece); smaller workspaces are
-   * derived in one piece (see STEPPED_DERIVE_DOCUMENTS). When the inputs change while it is suspended, the derivation starts again from the new
-   * inputs; when graph() derived them meanwhile, that graph is the result.
+   * derived in one piece (see STEPPED_DERIVE_DOCUMENTS). When the inputs change while it is suspended, the
+   * derivation starts again from the new inputs; when graph() derived them meanwhile, that graph is the result.
    */
   *graphSteps(steppedFrom = STEPPED_DERIVE_DOCUMENTS): Generator<void, Derived> {
     for (;;) {
